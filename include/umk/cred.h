@@ -1,0 +1,24 @@
+/* Guest credentials: what the guest believes its ids and capabilities are. */
+#ifndef UMK_CRED_H
+#define UMK_CRED_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define UMK_NGROUPS_MAX 65536
+#define UMK_CRED_GROUPS 32	/* inline; more are refused with EINVAL */
+
+struct cred {
+	uid_t uid, euid, suid, fsuid;
+	gid_t gid, egid, sgid, fsgid;
+	int ngroups;
+	gid_t groups[UMK_CRED_GROUPS];
+	uint64_t cap_effective, cap_permitted, cap_inheritable, cap_bset;
+	unsigned securebits;
+};
+
+void cred_init_root(struct cred *c, uid_t uid, gid_t gid);
+/* The guest's CAP_* check, as Linux's capable(). */
+int cred_capable(const struct cred *c, int cap);
+
+#endif

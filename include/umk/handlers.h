@@ -1,0 +1,34 @@
+/* Syscall handlers, by subsystem. Each returns a result, -errno or SYSC_*. */
+#ifndef UMK_HANDLERS_H
+#define UMK_HANDLERS_H
+
+#include "task.h"
+
+#define H(name) long sys_##name(struct task *t, struct sysc *sc)
+
+/* fork.c */
+H(fork); H(vfork); H(clone); H(clone3); H(set_tid_address); H(unshare);
+/* exit.c */
+H(wait4); H(waitid);
+/* sys.c */
+H(getpid); H(getppid); H(gettid); H(getpgid); H(setpgid); H(getpgrp); H(getsid);
+H(setsid); H(uname); H(sethostname); H(setdomainname); H(prctl); H(sysinfo);
+H(getpriority); H(setpriority);
+/* cred.c */
+H(getuid); H(geteuid); H(getgid); H(getegid); H(getresuid); H(getresgid);
+H(getgroups); H(setgroups); H(setuid); H(setgid); H(setreuid); H(setregid);
+H(setresuid); H(setresgid); H(setfsuid); H(setfsgid); H(capget); H(capset);
+/* signal.c */
+H(kill); H(tkill); H(tgkill); H(rt_sigqueueinfo); H(rt_tgsigqueueinfo);
+/* pidarg.c: pid-taking calls the host runs once the pid is translated */
+H(pid_arg0); H(prlimit64); H(ioprio_set); H(ioprio_get); H(kcmp); H(pidfd_open);
+H(fcntl); H(ioctl);
+/* fs.c */
+H(path_at); H(open); H(openat); H(openat2); H(creat); H(chdir); H(fchdir);
+H(getcwd); H(chroot); H(rename2); H(link2); H(symlink); H(utimensat);
+H(fanotify_mark); H(inotify_add_watch); H(sockaddr);
+/* exec.c */
+H(execve); H(execveat);
+
+#undef H
+#endif

@@ -1,0 +1,15 @@
+#ifndef UMK_LOOP_H
+#define UMK_LOOP_H
+
+#include <sys/types.h>
+#include "task.h"
+
+/* Run the kernel until the guest's init is gone; returns umk's exit status. */
+int loop_run(int signal_fd);
+/* Resume a task held in a stop, keeping a pending syscall-exit stop. */
+void task_resume(struct task *t, int sig);
+/* A child's first stop may be seen before its parent's fork event. */
+void loop_adopt_early(struct task *child);
+void loop_forget_early(pid_t tid);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * Guest memory access. Every handler reads and writes guest memory through
+ * these, never directly: a bad guest pointer gives -EFAULT, never a crash.
+ */
+#ifndef UMK_UACCESS_H
+#define UMK_UACCESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "task.h"
+
+int copy_from_guest(struct task *t, void *dst, uint64_t src, size_t len);
+int copy_to_guest(struct task *t, uint64_t dst, const void *src, size_t len);
+/* Copy a NUL-terminated string of at most max bytes (NUL included).
+ * Returns its length, -EFAULT, or -ENAMETOOLONG when no NUL fits in max. */
+long strncpy_from_guest(struct task *t, char *dst, uint64_t src, size_t max);
+/* Write a temporary copy of data below the stack red zone; returns its guest
+ * address in *addr. Used for rewritten syscall arguments until scratch pages. */
+int push_to_guest_stack(struct task *t, uint64_t *sp, const void *data, size_t len,
+			uint64_t *addr);
+
+#endif

@@ -1,0 +1,32 @@
+/* umk-wide configuration and diagnostics. */
+#ifndef UMK_UMK_H
+#define UMK_UMK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* umk's own exit statuses (documented in umk(1)). */
+#define UMK_EXIT_FAILURE   125	/* umk itself failed */
+#define UMK_EXIT_CANNOT_EXEC 126
+#define UMK_EXIT_NOT_FOUND 127
+
+struct umk_config {
+	const char *root;		/* host path of the guest rootfs, absolute, no trailing / */
+	size_t root_len;
+	const char *hostname;
+	char **env;			/* guest environment, NULL-terminated */
+	int trace;			/* 0 off, 1 handled syscalls, 2 every syscall */
+	FILE *trace_file;
+	bool cpu_pin;			/* keep umk on one CPU (see docs/architecture.md) */
+	int pid_max;
+};
+
+extern struct umk_config config;
+
+void umk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void umk_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * The x86-64 syscall table: how umk treats every syscall number.
+ *
+ * N native (seccomp ALLOW)      E emulated by umk
+ * T translated, then native     D denied with an errno, never reaches the host
+ * Numbers missing here are SC_UNKNOWN: trapped, ENOSYS, logged once by name.
+ *
+ * Path-taking syscalls share sys_path_at, which finds the path and dirfd
+ * positions from the argument kinds ('f' dirfd, 's' path) in this table.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include "umk/syscall.h"
+#include "umk/handlers.h"
+
+#define N(nm, a)	[SYS_##nm] = { #nm, SC_NATIVE, NULL, a, 0, NULL }
+#define NN(nm, a, n)	[SYS_##nm] = { #nm, SC_NATIVE, NULL, a, 0, n }
+#define E(nm, fn, a)	[SYS_##nm] = { #nm, SC_EMULATED, sys_##fn, a, 0, NULL }
+#define EN(nm, fn, a, n) [SYS_##nm] = { #nm, SC_EMULATED, sys_##fn, a, 0, n }
+#define T(nm, fn, a)	[SYS_##nm] = { #nm, SC_TRANSLATED, sys_##fn, a, 0, NULL }
+#define TN(nm, fn, a, n) [SYS_##nm] = { #nm, SC_TRANSLATED, sys_##fn, a, 0, n }
+#define D(nm, err, a, n) [SYS_##nm] = { #nm, SC_DENIED, NULL, a, err, n }
+
+const struct syscall_desc syscall_table[SYSCALL_MAX] = {
+	/* I/O on open descriptors: native, never trapped. */
+	N(read, "ipu"), N(write, "ipu"), N(close, "i"), N(fstat, "ip"), N(poll, "pud"),
+	N(lseek, "idd"), N(pread64, "ipud"), N(pwrite64, "ipud"), N(readv, "ipd"),
+	N(writev, "ipd"), N(preadv, "ipdd"), N(pwritev, "ipdd"), N(preadv2, "ipddx"),
+	N(pwritev2, "ipddx"), N(pipe, "p"), N(pipe2, "px"), N(select, "dpppp"),
+	N(pselect6, "dppppp"), N(ppoll, "pupp"), N(dup, "i"), N(dup2, "ii"),
+	N(dup3, "iix"), N(sendfile, "iipu"), N(flock, "ix"), N(fsync, "i"),
+	N(fdatasync, "i"), N(ftruncate, "id"), N(getdents, "ipu"), N(getdents64, "ipu"),
+	N(fchmod, "io"), N(fchown, "idd"), N(umask, "o"), N(fstatfs, "ip"),
+	N(readahead, "idu"), N(fsetxattr, "ispux"), N(fgetxattr, "ispu"),
+	N(flistxattr, "ipu"), N(fremovexattr, "is"), N(fadvise64, "iddd"),
+	N(sync, ""), N(syncfs, "i"), N(sync_file_range, "iddx"), N(fallocate, "ixdd"),
+	N(splice, "ipipux"), N(tee, "iiux"), N(vmsplice, "ipux"),
+	N(copy_file_range, "ipipux"), N(close_range, "uux"), N(epoll_create, "d"),
+	N(epoll_create1, "x"), N(epoll_ctl, "ixip"), N(epoll_wait, "ipdd"),
+	N(epoll_pwait, "ipddp"), N(epoll_pwait2, "ipdpp"), N(eventfd, "u"),
+	N(eventfd2, "ux"), N(timerfd_create, "dx"), N(timerfd_settime, "ixpp"),
+	N(timerfd_gettime, "ip"), N(signalfd, "ipu"), N(signalfd4, "ipux"),
+	N(inotify_init, ""), N(inotify_init1, "x"), N(inotify_rm_watch, "id"),
+	N(memfd_create, "sx"), N(io_setup, "up"), N(io_destroy, "x"),
+	N(io_getevents, "xddpp"), N(io_submit, "xdp"), N(io_cancel, "xpp"),
+	N(io_pgetevents, "xddppp"), N(fanotify_init, "xx"), N(getrandom, "pux"),
+
+	/* Sockets. bind/connect name AF_UNIX paths: translated. */
+	N(socket, "ddd"), N(socketpair, "dddp"), N(accept, "ipp"), N(accept4, "ippx"),
+	N(listen, "id"), N(shutdown, "id"), N(getsockname, "ipp"), N(getpeername, "ipp"),
+	N(setsockopt, "iddpu"), N(getsockopt, "iddpp"),
+	NN(sendto, "ipuxpu", "AF_UNIX datagram destinations are not yet translated"),
+	N(recvfrom, "ipuxpp"), N(sendmsg, "ipx"), N(recvmsg, "ipx"), N(sendmmsg, "ipux"),
+	N(recvmmsg, "ipuxp"),
+	TN(bind, sockaddr, "ipu", "AF_UNIX paths resolved in the guest's root"),
+	TN(connect, sockaddr, "ipu", "AF_UNIX paths resolved in the guest's root"),
+
+	/* Memory: native until umk owns address spaces (platform issue). */
+	N(mmap, "pxxxid"), N(mprotect, "pux"), N(munmap, "pu"), N(brk, "p"),
+	N(mremap, "puuxp"), N(msync, "pux"), N(mincore, "pup"), N(madvise, "pud"),
+	N(mlock, "pu"), N(munlock, "pu"), N(mlockall, "x"), N(munlockall, ""),
+	N(mlock2, "pux"), N(remap_file_pages, "puddx"), N(pkey_mprotect, "puxd"),
+	N(pkey_alloc, "xx"), N(pkey_free, "d"), N(mbind, "puxpux"),
+	N(set_mempolicy, "dpu"), N(get_mempolicy, "ppupx"), N(membarrier, "dxd"),
+	N(memfd_secret, "x"), N(set_mempolicy_home_node, "puux"),
+	NN(process_madvise, "ipudx", "only through a pidfd the guest holds"),
+	NN(process_mrelease, "ix", "only through a pidfd the guest holds"),
+
+	/* Signals and timers: host-delivered until the signals issue. */
+	N(rt_sigaction, "Sppu"), N(rt_sigprocmask, "dppu"), N(rt_sigreturn, ""),
+	N(rt_sigpending, "pu"), N(rt_sigtimedwait, "pppu"), N(rt_sigsuspend, "pu"),
+	N(sigaltstack, "pp"), N(pause, ""), N(alarm, "u"), N(getitimer, "dp"),
+	N(setitimer, "dpp"), N(timer_create, "dpp"), N(timer_settime, "dxpp"),
+	N(timer_gettime, "dp"), N(timer_getoverrun, "d"), N(timer_delete, "d"),
+	NN(pidfd_send_signal, "iSpx", "only through a pidfd the guest holds"),
+	E(kill, kill, "dS"), E(tkill, tkill, "dS"), E(tgkill, tgkill, "ddS"),
+	T(rt_sigqueueinfo, rt_sigqueueinfo, "dSp"),
+	T(rt_tgsigqueueinfo, rt_tgsigqueueinfo, "ddSp"),
+	N(restart_syscall, ""),
+
+	/* Time, scheduling of self, misc process-local state. */
+	N(nanosleep, "pp"), N(clock_nanosleep, "dxpp"), N(gettimeofday, "pp"),
+	N(time, "p"), N(clock_gettime, "dp"), N(clock_getres, "dp"),
+	N(settimeofday, "pp"), N(clock_settime, "dp"), N(adjtimex, "p"),
+	N(clock_adjtime, "dp"), N(sched_yield, ""), N(sched_get_priority_max, "d"),
+	N(sched_get_priority_min, "d"), N(getcpu, "ppp"), N(getrlimit, "dp"),
+	N(setrlimit, "dp"), N(getrusage, "dp"), N(times, "p"), N(personality, "x"),
+	N(arch_prctl, "xx"), N(set_thread_area, "p"), N(get_thread_area, "p"),
+	N(modify_ldt, "dpu"), N(futex, "pdupd"), N(futex_waitv, "pudpd"),
+	N(set_robust_list, "pu"), N(rseq, "puxx"), N(seccomp, "dxp"),
+	N(exit, "d"), N(exit_group, "d"), N(ustat, "xp"), N(sysfs, "dxx"),
+	N(vhangup, ""), N(_sysctl, "p"), N(quotactl_fd, "ixdp"),
+	N(landlock_create_ruleset, "pux"), N(landlock_add_rule, "idpx"),
+	N(landlock_restrict_self, "ix"),
+
+	/* SysV and POSIX IPC: native until the ipc namespace. */
+	N(shmget, "dux"), N(shmat, "dpx"), N(shmctl, "ddp"), N(shmdt, "p"),
+	N(semget, "ddx"), N(semop, "dpu"), N(semtimedop, "dpup"), N(semctl, "dddx"),
+	N(msgget, "dx"), N(msgsnd, "dpux"), N(msgrcv, "dpudx"), N(msgctl, "ddp"),
+	N(mq_open, "sxop"), N(mq_unlink, "s"), N(mq_timedsend, "ipuup"),
+	N(mq_timedreceive, "ipupp"), N(mq_notify, "ip"), N(mq_getsetattr, "ipp"),
+
+	/* Process lifecycle and ids: emulated over virtual pids. */
+	E(fork, fork, ""), E(vfork, vfork, ""), E(clone, clone, "cpppp"),
+	E(clone3, clone3, "pu"), E(wait4, wait4, "dpwp"), E(waitid, waitid, "ddpwp"),
+	T(set_tid_address, set_tid_address, "p"), T(unshare, unshare, "c"),
+	E(getpid, getpid, ""), E(getppid, getppid, ""), E(gettid, gettid, ""),
+	E(getpgid, getpgid, "d"), E(setpgid, setpgid, "dd"), E(getpgrp, getpgrp, ""),
+	E(getsid, getsid, "d"), E(setsid, setsid, ""),
+	E(getuid, getuid, ""), E(geteuid, geteuid, ""), E(getgid, getgid, ""),
+	E(getegid, getegid, ""), E(getresuid, getresuid, "ppp"),
+	E(getresgid, getresgid, "ppp"), E(getgroups, getgroups, "dp"),
+	E(setgroups, setgroups, "dp"), E(setuid, setuid, "d"), E(setgid, setgid, "d"),
+	E(setreuid, setreuid, "dd"), E(setregid, setregid, "dd"),
+	E(setresuid, setresuid, "ddd"), E(setresgid, setresgid, "ddd"),
+	E(setfsuid, setfsuid, "d"), E(setfsgid, setfsgid, "d"),
+	E(capget, capget, "pp"), E(capset, capset, "pp"),
+	E(uname, uname, "p"), E(sethostname, sethostname, "pd"),
+	E(setdomainname, setdomainname, "pd"), T(prctl, prctl, "dxxxx"),
+	TN(sysinfo, sysinfo, "p", "procs counts guest tasks"),
+	T(getpriority, getpriority, "dd"), T(setpriority, setpriority, "ddd"),
+
+	/* Pid-taking calls the host runs once the pid is translated. */
+	T(prlimit64, prlimit64, "ddpp"), T(sched_setaffinity, pid_arg0, "dup"),
+	T(sched_getaffinity, pid_arg0, "dup"), T(sched_setparam, pid_arg0, "dp"),
+	T(sched_getparam, pid_arg0, "dp"), T(sched_setscheduler, pid_arg0, "ddp"),
+	T(sched_getscheduler, pid_arg0, "d"), T(sched_rr_get_interval, pid_arg0, "dp"),
+	T(sched_setattr, pid_arg0, "dpx"), T(sched_getattr, pid_arg0, "dpux"),
+	T(get_robust_list, pid_arg0, "dpp"), T(migrate_pages, pid_arg0, "dupp"),
+	T(move_pages, pid_arg0, "dupppx"), T(ioprio_set, ioprio_set, "ddx"),
+	T(ioprio_get, ioprio_get, "dd"), T(kcmp, kcmp, "ddduu"),
+	T(pidfd_open, pidfd_open, "dx"),
+	TN(fcntl, fcntl, "idx", "F_SETOWN/F_GETOWN(_EX) translated; every other command native"),
+	TN(ioctl, ioctl, "ixp", "TIOC[GS]PGRP, TIOCGSID, FIO/SIOC owner translated; others native"),
+
+	/* Paths: resolved against the guest's root by umk, then run by the host. */
+	T(open, open, "sxo"), T(openat, openat, "fsxo"), T(openat2, openat2, "fspu"),
+	T(creat, creat, "so"), T(stat, path_at, "sp"), T(lstat, path_at, "sp"),
+	T(newfstatat, path_at, "fspx"), T(statx, path_at, "fsxxp"),
+	T(access, path_at, "so"), T(faccessat, path_at, "fso"),
+	T(faccessat2, path_at, "fsox"), T(readlink, path_at, "spu"),
+	T(readlinkat, path_at, "fspu"), T(chdir, chdir, "s"), T(fchdir, fchdir, "i"),
+	E(getcwd, getcwd, "pu"), E(chroot, chroot, "s"), T(mkdir, path_at, "so"),
+	T(mkdirat, path_at, "fso"), T(mknod, path_at, "sox"), T(mknodat, path_at, "fsox"),
+	T(rmdir, path_at, "s"), T(unlink, path_at, "s"), T(unlinkat, path_at, "fsx"),
+	T(rename, rename2, "ss"), T(renameat, rename2, "fsfs"),
+	T(renameat2, rename2, "fsfsx"), T(link, link2, "ss"), T(linkat, link2, "fsfsx"),
+	T(symlink, symlink, "ps"), T(symlinkat, symlink, "pfs"), T(chmod, path_at, "so"),
+	T(fchmodat, path_at, "fso"), T(chown, path_at, "sdd"), T(lchown, path_at, "sdd"),
+	T(fchownat, path_at, "fsddx"), T(utime, path_at, "sp"), T(utimes, path_at, "sp"),
+	T(futimesat, utimensat, "fsp"), T(utimensat, utimensat, "fspx"),
+	T(truncate, path_at, "sd"), T(statfs, path_at, "sp"),
+	T(setxattr, path_at, "sspux"), T(lsetxattr, path_at, "sspux"),
+	T(getxattr, path_at, "sspu"), T(lgetxattr, path_at, "sspu"),
+	T(listxattr, path_at, "spu"), T(llistxattr, path_at, "spu"),
+	T(removexattr, path_at, "ss"), T(lremovexattr, path_at, "ss"),
+	T(inotify_add_watch, inotify_add_watch, "isx"),
+	T(fanotify_mark, fanotify_mark, "ixxfs"),
+	T(execve, execve, "spp"), T(execveat, execveat, "fsppx"),
+
+	/* Never native: they reach past the guest's own processes or the host. */
+	D(ptrace, EPERM, "dddp", "tracing by guests comes with the gdb work"),
+	D(process_vm_readv, EPERM, "dpupux", NULL), D(process_vm_writev, EPERM, "dpupux", NULL),
+	D(pidfd_getfd, EPERM, "iix", NULL), D(io_uring_setup, ENOSYS, "up", NULL),
+	D(io_uring_enter, ENOSYS, "iuuxp", NULL), D(io_uring_register, ENOSYS, "iupu", NULL),
+	D(userfaultfd, EPERM, "x", NULL), D(bpf, EPERM, "dpu", NULL),
+	D(perf_event_open, EACCES, "pddix", NULL), D(kexec_load, EPERM, "upux", NULL),
+	D(kexec_file_load, EPERM, "iiups", NULL), D(reboot, EPERM, "xxxp", NULL),
+	D(mount, EPERM, "sssxp", "mounts come with the file-view issue"),
+	D(umount2, EPERM, "sx", NULL), D(pivot_root, EPERM, "ss", NULL),
+	D(name_to_handle_at, EOPNOTSUPP, "fsppx", NULL),
+	D(open_by_handle_at, EPERM, "ipx", NULL), D(swapon, EPERM, "sx", NULL),
+	D(swapoff, EPERM, "s", NULL), D(init_module, EPERM, "pus", NULL),
+	D(finit_module, EPERM, "isx", NULL), D(delete_module, EPERM, "sx", NULL),
+	D(iopl, EPERM, "d", NULL), D(ioperm, EPERM, "uud", NULL), D(acct, EPERM, "s", NULL),
+	D(syslog, EPERM, "dpd", "the host's kernel log is not the guest's"),
+	D(setns, EPERM, "id", NULL), D(open_tree, EPERM, "fsx", NULL),
+	D(move_mount, EPERM, "fsfsx", NULL), D(fsopen, EPERM, "sx", NULL),
+	D(fsconfig, EPERM, "ixspd", NULL), D(fsmount, EPERM, "ixx", NULL),
+	D(fspick, EPERM, "fsx", NULL), D(mount_setattr, EPERM, "fsxpu", NULL),
+	D(quotactl, EPERM, "xsdp", NULL), D(lookup_dcookie, EPERM, "xpu", NULL),
+	D(add_key, ENOSYS, "sspui", "host keyrings are shared with the host user"),
+	D(request_key, ENOSYS, "sssi", NULL), D(keyctl, ENOSYS, "dxxxx", NULL),
+	D(uselib, ENOSYS, "s", NULL), D(nfsservctl, ENOSYS, "", NULL),
+	D(create_module, ENOSYS, "", NULL), D(get_kernel_syms, ENOSYS, "", NULL),
+	D(query_module, ENOSYS, "", NULL), D(getpmsg, ENOSYS, "", NULL),
+	D(putpmsg, ENOSYS, "", NULL), D(afs_syscall, ENOSYS, "", NULL),
+	D(tuxcall, ENOSYS, "", NULL), D(security, ENOSYS, "", NULL),
+	D(vserver, ENOSYS, "", NULL), D(epoll_ctl_old, ENOSYS, "", NULL),
+	D(epoll_wait_old, ENOSYS, "", NULL),
+};
+
+const struct syscall_desc *syscall_lookup(long nr)
+{
+	if (nr < 0 || nr >= SYSCALL_MAX)
+		return NULL;
+	return &syscall_table[nr];
+}
+
+const char *syscall_name(long nr)
+{
+	static char buf[32];
+
+	if (nr >= 0 && nr < SYSCALL_MAX && syscall_names[nr])
+		return syscall_names[nr];
+	snprintf(buf, sizeof(buf), "syscall_%ld", nr);
+	return buf;
+}

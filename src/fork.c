@@ -1,0 +1,310 @@
+/*
+ * fork, vfork, clone, clone3 — as Linux's kernel_clone(), with the host doing
+ * the copying and umk doing the bookkeeping.
+ *
+ * At the seccomp stop umk validates the flags the way copy_process() does and
+ * rewrites the call into a host clone() that:
+ *  - always carries CLONE_PARENT, so every guest process is a host child of
+ *    umk (umk reaps every host zombie; the guest-visible parent is umk's
+ *    business, not the host's);
+ *  - never carries CLONE_UNTRACED, CLONE_PTRACE, CLONE_NEW*, CLONE_INTO_CGROUP
+ *    or set_tid, which would escape umk;
+ *  - never carries CLONE_PARENT_SETTID / CLONE_CHILD_SETTID, because the host
+ *    would write host tids: umk writes guest tids itself at the fork event.
+ * clone3 becomes the equivalent legacy clone() (its arguments live in guest
+ * memory, which umk must not let the host re-read after checking).
+ * The parent's return value is turned into the child's guest pid at the
+ * syscall-exit stop; the argument registers the host saw are put back to the
+ * guest's own values in the parent (exit stop) and the child (first stop),
+ * since the syscall ABI preserves them and glibc's clone3 wrapper relies on it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <linux/sched.h>
+#include <linux/capability.h>
+#include "umk/fork.h"
+#include "umk/handlers.h"
+#include "umk/loop.h"
+#include "umk/syscall.h"
+#include "umk/uaccess.h"
+#include "umk/umk.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_CLEAR_SIGHAND
+#define CLONE_CLEAR_SIGHAND 0x100000000ULL
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+#define CLONE_NS_EMULATED (CLONE_NEWPID | CLONE_NEWUTS)
+#define CLONE_NS_ALL (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
+		      CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME)
+
+static void clone_exit(struct task *t, struct sysc *sc)
+{
+	(void)t;
+	if (sc->u.clone.err)
+		sc->ret = sc->u.clone.err;
+	else if (sc->ret > 0)
+		sc->ret = sc->u.clone.child_vnr;
+}
+
+/*
+ * The checks of copy_process() that umk must make itself, because the flags
+ * it hands the host differ from the guest's.
+ */
+static long clone_check(struct task *t, uint64_t flags)
+{
+	if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
+		return -EINVAL;
+	if ((flags & (CLONE_NEWUSER | CLONE_FS)) == (CLONE_NEWUSER | CLONE_FS))
+		return -EINVAL;
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	/* The namespace's init cannot make siblings. */
+	if ((flags & CLONE_PARENT) && t->proc->pid_ns->child_reaper &&
+	    t->proc->pid_ns->child_reaper->proc == t->proc)
+		return -EINVAL;
+	if ((flags & CLONE_THREAD) && (flags & (CLONE_NEWUSER | CLONE_NEWPID)))
+		return -EINVAL;
+	if (flags & CLONE_NS_ALL) {
+		if (!cred_capable(&t->cred, CAP_SYS_ADMIN))
+			return -EPERM;
+		/* Only the pid and uts namespaces are modelled so far. */
+		if (flags & CLONE_NS_ALL & ~CLONE_NS_EMULATED)
+			return -EPERM;
+	}
+	/* A new pid namespace after unshare(CLONE_NEWPID) takes one child. */
+	if ((flags & CLONE_THREAD) && t->proc->pid_ns_for_children != task_active_pid_ns(t))
+		return -EINVAL;
+	return 0;
+}
+
+static long do_clone(struct task *t, struct sysc *sc, uint64_t flags, int exit_signal,
+		     uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls, pid_t set_tid)
+{
+	uint64_t host;
+	long r = clone_check(t, flags);
+
+	if (r)
+		return r;
+	host = flags & ~(CLONE_UNTRACED | CLONE_PTRACE | CLONE_NS_ALL | CLONE_PARENT_SETTID |
+			 CLONE_CHILD_SETTID | CSIGNAL | CLONE_DETACHED);
+	host |= CLONE_PARENT;
+	if (!(flags & CLONE_THREAD))
+		host |= SIGCHLD;
+	sc->u.clone.flags = flags;
+	sc->u.clone.ptid = ptid;
+	sc->u.clone.ctid = ctid;
+	sc->u.clone.exit_signal = exit_signal;
+	sc->u.clone.set_tid = set_tid;
+	sc->u.clone.err = 0;
+	sc->u.clone.child_vnr = 0;
+
+	sc->nr = SYS_clone;
+	sc->args[0] = host;
+	sc->args[1] = stack;
+	/* With CLONE_PIDFD the host stores the pidfd where parent_tid points. */
+	sc->args[2] = (flags & CLONE_PIDFD) ? ptid : 0;
+	sc->args[3] = ctid;	/* for CLONE_CHILD_CLEARTID, which the host does */
+	sc->args[4] = tls;
+	sc->args[5] = 0;
+	sc->args_dirty = true;
+	sc->on_exit = clone_exit;
+	return SYSC_NATIVE;
+}
+
+long sys_fork(struct task *t, struct sysc *sc)
+{
+	return do_clone(t, sc, 0, SIGCHLD, 0, 0, 0, 0, 0);
+}
+
+long sys_vfork(struct task *t, struct sysc *sc)
+{
+	return do_clone(t, sc, CLONE_VM | CLONE_VFORK, SIGCHLD, 0, 0, 0, 0, 0);
+}
+
+/* clone(flags, stack, parent_tid, child_tid, tls) — x86-64 argument order. */
+long sys_clone(struct task *t, struct sysc *sc)
+{
+	uint64_t flags = sc->args[0] & 0xffffffffULL;
+
+	if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID))
+		return -EINVAL;	/* both would use parent_tid */
+	return do_clone(t, sc, flags & ~CSIGNAL, (int)(flags & CSIGNAL), sc->args[1],
+			sc->args[2], sc->args[3], sc->args[4], 0);
+}
+
+long sys_clone3(struct task *t, struct sysc *sc)
+{
+	struct clone_args ca;
+	uint64_t size = sc->args[1];
+	pid_t set_tid = 0;
+
+	/* copy_clone_args_from_user() */
+	if (size > 4096)
+		return -E2BIG;
+	if (size < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	memset(&ca, 0, sizeof(ca));
+	if (copy_from_guest(t, &ca, sc->args[0], size < sizeof(ca) ? size : sizeof(ca)))
+		return -EFAULT;
+	if (size > sizeof(ca)) {
+		char tail[4096];
+
+		if (copy_from_guest(t, tail, sc->args[0] + sizeof(ca), size - sizeof(ca)))
+			return -EFAULT;
+		for (uint64_t i = 0; i < size - sizeof(ca); i++)
+			if (tail[i])
+				return -E2BIG;
+	}
+	if (ca.set_tid_size > MAX_PID_NS_LEVEL || (!ca.set_tid && ca.set_tid_size) ||
+	    (ca.set_tid && !ca.set_tid_size))
+		return -EINVAL;
+	if (ca.exit_signal & ~(uint64_t)CSIGNAL)
+		return -EINVAL;
+	if ((ca.flags & (CLONE_THREAD | CLONE_PARENT)) && ca.exit_signal)
+		return -EINVAL;
+	/* clone3_args_valid() */
+	if (ca.flags & ~(0xffffffffULL | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP))
+		return -EINVAL;
+	if (ca.flags & (CLONE_DETACHED | (CSIGNAL & ~CLONE_NEWTIME)))
+		return -EINVAL;
+	if ((ca.flags & (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND)) ==
+	    (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND))
+		return -EINVAL;
+	if ((!ca.stack && ca.stack_size) || (ca.stack && !ca.stack_size))
+		return -EINVAL;
+	if (ca.flags & CLONE_INTO_CGROUP)
+		return -EPERM;	/* no host cgroup is the guest's to join */
+	if (ca.flags & CLONE_CLEAR_SIGHAND)
+		return -EINVAL;	/* needs umk-owned dispositions (signals issue) */
+	if (ca.set_tid_size) {
+		/* Only the innermost level can be chosen, by a privileged caller. */
+		if (ca.set_tid_size > 1)
+			return -EINVAL;
+		if (copy_from_guest(t, &set_tid, ca.set_tid, sizeof(set_tid)))
+			return -EFAULT;
+		if (!cred_capable(&t->cred, CAP_SYS_ADMIN))
+			return -EPERM;
+		struct pid_namespace *ns = (ca.flags & CLONE_NEWPID) ? NULL
+						: t->proc->pid_ns_for_children;
+		if (set_tid < 1 || (ns && set_tid >= ns->pid_max))
+			return -EINVAL;
+		if ((ca.flags & CLONE_NEWPID) && set_tid != 1)
+			return -EINVAL;
+		if (ns && find_pid_ns(set_tid, ns))
+			return -EEXIST;
+	}
+	return do_clone(t, sc, ca.flags & ~CSIGNAL, (int)ca.exit_signal,
+			ca.stack ? ca.stack + ca.stack_size : 0,
+			(ca.flags & CLONE_PIDFD) ? ca.pidfd : ca.parent_tid, ca.child_tid, ca.tls,
+			set_tid);
+}
+
+/*
+ * PTRACE_EVENT_FORK/VFORK/CLONE at the parent: the host child exists (stopped
+ * or about to stop). Give it a PCB and guest ids; write the guest tids the
+ * SETTID flags ask for.
+ */
+void fork_event(struct task *t, pid_t child_host)
+{
+	struct sysc *sc = &t->sys;
+	uint64_t flags = sc->u.clone.flags;
+	struct task *c;
+	pid_t vnr;
+
+	c = task_create(t, child_host, flags, sc->u.clone.exit_signal, sc->u.clone.set_tid);
+	if (!c) {
+		/* No pid for it (EAGAIN at pid_max, EEXIST for set_tid): undo. */
+		sc->u.clone.err = errno == EEXIST ? -EEXIST : -EAGAIN;
+		kill(child_host, SIGKILL);
+		loop_forget_early(child_host);
+		return;
+	}
+	memcpy(c->start_args, sc->orig_args, sizeof(c->start_args));
+	c->restore_start_args = true;
+	vnr = task_pid_nr_ns(c, task_active_pid_ns(t));
+	sc->u.clone.child_vnr = vnr;
+	if (flags & CLONE_PARENT_SETTID)
+		copy_to_guest(t, sc->u.clone.ptid, &vnr, sizeof(vnr));
+	if (flags & CLONE_CHILD_SETTID) {
+		pid_t own = task_pid_vnr(c);
+
+		copy_to_guest(c, sc->u.clone.ctid, &own, sizeof(own));
+	}
+	loop_adopt_early(c);
+}
+
+/* unshare: the namespace parts are umk's; CLONE_FS also unshares umk's fs_struct. */
+long sys_unshare(struct task *t, struct sysc *sc)
+{
+	uint64_t flags = sc->args[0];
+
+	if (flags & ~(CLONE_THREAD | CLONE_FS | CLONE_NEWNS | CLONE_SIGHAND | CLONE_VM |
+		      CLONE_FILES | CLONE_SYSVSEM | CLONE_NS_ALL))
+		return -EINVAL;
+	if (flags & CLONE_NS_ALL) {
+		if (!cred_capable(&t->cred, CAP_SYS_ADMIN))
+			return -EPERM;
+		if (flags & CLONE_NS_ALL & ~CLONE_NS_EMULATED)
+			return -EPERM;
+	}
+	if (flags & CLONE_NEWPID) {
+		struct process *p = t->proc;
+		struct pid_namespace *ns;
+
+		if (p->pid_ns_for_children != task_active_pid_ns(t))
+			return -EINVAL;
+		ns = pid_ns_create(p->pid_ns_for_children, p->pid_ns_for_children->pid_max);
+		if (!ns)
+			return -errno;
+		pid_ns_put(p->pid_ns_for_children);
+		p->pid_ns_for_children = ns;
+	}
+	if (flags & CLONE_NEWUTS) {
+		struct uts_ns *u = xcalloc(1, sizeof(*u));
+
+		*u = *t->uts;
+		u->refcount = 1;
+		if (--t->uts->refcount == 0)
+			free(t->uts);
+		t->uts = u;
+	}
+	if ((flags & CLONE_FS) && t->fs->refcount > 1) {
+		struct fs_struct *n = fs_copy(t->fs);
+
+		fs_put(t->fs);
+		t->fs = n;
+	}
+	flags &= ~(uint64_t)(CLONE_NS_ALL);
+	if (!flags)
+		return 0;
+	sc->args[0] = flags;
+	sc->args_dirty = true;
+	return SYSC_NATIVE;
+}
+
+static void set_tid_address_exit(struct task *t, struct sysc *sc)
+{
+	sc->ret = task_pid_vnr(t);
+}
+
+/* The host records the address (for CLEARTID on exit); the guest gets its guest tid. */
+long sys_set_tid_address(struct task *t, struct sysc *sc)
+{
+	(void)t;
+	sc->on_exit = set_tid_address_exit;
+	return SYSC_NATIVE;
+}

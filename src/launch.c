@@ -1,0 +1,134 @@
+/*
+ * Starting the guest's first process.
+ *
+ * The child waits on a pipe until umk has seized it (a SECCOMP_RET_TRACE
+ * with no tracer attached would fail the syscall with ENOSYS), then gives up
+ * every host privilege it could have, sets no_new_privs, installs the filter,
+ * and execs the guest program — an execve that traps to umk like any other.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/capability.h>
+#include <linux/securebits.h>
+#include "umk/launch.h"
+#include "umk/seccomp.h"
+#include "umk/umk.h"
+
+#define PTRACE_OPTIONS (PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL | PTRACE_O_TRACEEXIT | \
+			PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | \
+			PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD)
+
+/*
+ * Host capabilities: none, now or after any exec. As root that means locking
+ * the securebits (no root magic on exec or setuid), emptying the bounding set
+ * and every capability set; as any user, no_new_privs.
+ */
+static int drop_privileges(void)
+{
+	cap_t caps;
+
+	if (prctl(PR_CAPBSET_READ, CAP_SETPCAP, 0, 0, 0) == 1 &&
+	    cap_get_bound(CAP_SETPCAP) == 1) {
+		cap_value_t c;
+		cap_flag_value_t have = CAP_CLEAR;
+		cap_t cur = cap_get_proc();
+
+		if (cur)
+			cap_get_flag(cur, CAP_SETPCAP, CAP_EFFECTIVE, &have);
+		cap_free(cur);
+		if (have == CAP_SET) {
+			if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+				  SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+				  SECBIT_KEEP_CAPS_LOCKED, 0, 0, 0) < 0)
+				return -errno;
+			for (c = 0; c <= CAP_LAST_CAP; c++)
+				if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+					return -errno;
+		}
+	}
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	caps = cap_init();
+	if (!caps)
+		return -ENOMEM;
+	if (cap_set_proc(caps) < 0) {
+		cap_free(caps);
+		return -errno;
+	}
+	cap_free(caps);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static _Noreturn void child(int sync_fd, int err_fd, const char *path, char *const argv[],
+			    char *const envp[], const sigset_t *mask)
+{
+	char c;
+	int r, e;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	while (read(sync_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(sync_fd);
+	for (int s = 1; s < NSIG; s++)
+		sigaction(s, &dfl, NULL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (chdir(config.root) < 0)
+		goto fail;
+	if ((r = drop_privileges()) < 0) {
+		errno = -r;
+		goto fail;
+	}
+	if ((r = seccomp_build_and_load(config.trace >= 2)) < 0) {
+		errno = -r;
+		goto fail;
+	}
+	execve(path, argv, envp);
+fail:
+	e = errno;
+	if (write(err_fd, &e, sizeof(e)) < 0)
+		_exit(UMK_EXIT_FAILURE);
+	_exit(UMK_EXIT_CANNOT_EXEC);
+}
+
+pid_t launch_init(const char *guest_path, char *const argv[], char *const envp[],
+		  const sigset_t *orig_mask, int *err_fd)
+{
+	int sync[2], err[2];
+	pid_t pid;
+
+	if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(sync[1]);
+		close(err[0]);
+		child(sync[0], err[1], guest_path, argv, envp, orig_mask);
+	}
+	close(sync[0]);
+	close(err[1]);
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_OPTIONS) < 0) {
+		int e = errno;
+
+		kill(pid, SIGKILL);
+		close(sync[1]);
+		close(err[0]);
+		errno = e;
+		return -1;
+	}
+	if (write(sync[1], "g", 1) != 1) {
+		kill(pid, SIGKILL);
+		return -1;
+	}
+	close(sync[1]);
+	*err_fd = err[0];
+	return pid;
+}

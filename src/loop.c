@@ -1,0 +1,337 @@
+/*
+ * The kernel's event loop: one thread, never blocked by one guest.
+ *
+ * It sleeps in epoll over a signalfd (SIGCHLD for guest stops and deaths, and
+ * the signals aimed at umk itself) and, on each pass, drains every pending
+ * ptrace event with wait4(-1, WNOHANG|__WALL). Each event is dispatched by
+ * kind; a guest thread umk is not finished with stays stopped (sleeping on a
+ * wait queue) while the loop goes on with the others.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include "umk/exit.h"
+#include "umk/fork.h"
+#include "umk/loop.h"
+#include "umk/signal.h"
+#include "umk/syscall.h"
+#include "umk/trace.h"
+#include "umk/umk.h"
+
+/* Stops of host threads whose fork event has not been seen yet. */
+struct early_stop {
+	pid_t tid;
+	int status;
+};
+static struct early_stop *early;
+static size_t nr_early, cap_early;
+
+static void handle_status(pid_t tid, int status, const struct rusage *ru);
+
+void task_resume(struct task *t, int sig)
+{
+	t->state = TASK_RUNNING;
+	ptrace(t->sys.exit_pending ? PTRACE_SYSCALL : PTRACE_CONT, t->host_tid, 0, sig);
+}
+
+void loop_forget_early(pid_t tid)
+{
+	for (size_t i = 0; i < nr_early; i++)
+		if (early[i].tid == tid) {
+			early[i] = early[--nr_early];
+			return;
+		}
+}
+
+void loop_adopt_early(struct task *c)
+{
+	for (size_t i = 0; i < nr_early; i++)
+		if (early[i].tid == c->host_tid) {
+			int status = early[i].status;
+
+			early[i] = early[--nr_early];
+			handle_status(c->host_tid, status, NULL);
+			return;
+		}
+}
+
+static void remember_early(pid_t tid, int status)
+{
+	if (nr_early == cap_early) {
+		size_t cap = cap_early ? cap_early * 2 : 16;
+		struct early_stop *n = realloc(early, cap * sizeof(*n));
+
+		if (!n) {
+			kill(tid, SIGKILL);
+			return;
+		}
+		early = n;
+		cap_early = cap;
+	}
+	early[nr_early].tid = tid;
+	early[nr_early].status = status;
+	nr_early++;
+}
+
+/* A new thread's first stop: give it back the argument registers the guest set. */
+static void first_stop(struct task *t)
+{
+	if (t->restore_start_args) {
+		struct arch_regs r;
+
+		if (arch_regs_fetch(t->host_tid, &r) == 0) {
+			for (int i = 0; i < 6; i++)
+				arch_set_syscall_arg(&r, i, t->start_args[i]);
+			arch_regs_store(t->host_tid, &r);
+		}
+		t->restore_start_args = false;
+	}
+	t->state = TASK_RUNNING;
+}
+
+/* de_thread(): a non-leader exec'd; it takes over the leader's host tid and pid. */
+static struct task *exec_takeover(pid_t tid, pid_t former)
+{
+	struct task *t = task_by_host(former), *l = task_by_host(tid);
+	struct pid *tmp;
+
+	if (!t)
+		return l;
+	if (l && l != t) {
+		struct process *p = l->proc;
+
+		task_hash_del(l);
+		task_hash_del(t);
+		/* Exchange pids: the exec'ing thread now has tid == tgid. */
+		list_del(&t->pid_node);
+		list_del(&l->pid_node);
+		tmp = t->pid;
+		t->pid = l->pid;
+		l->pid = tmp;
+		list_add_tail(&t->pid_node, &t->pid->tasks[PIDTYPE_PID]);
+		list_add_tail(&l->pid_node, &l->pid->tasks[PIDTYPE_PID]);
+		t->host_tid = tid;
+		task_hash_add(t);
+		p->leader = t;
+		if (l->state != TASK_DEAD) {
+			l->state = TASK_DEAD;
+			p->nr_threads--;
+		}
+		l->hash_next = NULL;
+		task_free(l);
+	} else {
+		task_hash_del(t);
+		t->host_tid = tid;
+		task_hash_add(t);
+	}
+	return t;
+}
+
+static void signal_stop(struct task *t, int sig)
+{
+	/* A namespace's init ignores signals it does not handle that a guest
+	 * process raised natively (a SIGPIPE, say); faults and signals from
+	 * outside still reach it. umk's own kills were filtered already. */
+	if (is_ns_init(t->proc)) {
+		siginfo_t si;
+		struct sigstate s;
+
+		if (ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &si) == 0 && si.si_code <= 0 &&
+		    si.si_pid > 0 && task_by_host(si.si_pid) &&
+		    process_sigstate(t->proc, &s) == 0 && !sig_in(s.caught, sig)) {
+			task_resume(t, 0);
+			return;
+		}
+	}
+	task_resume(t, sig);
+}
+
+static void handle_status(pid_t tid, int status, const struct rusage *ru)
+{
+	struct task *t = task_by_host(tid);
+	unsigned long msg = 0;
+	int event, sig;
+
+	if (!t) {
+		/* A stop before its fork event, or an exec by a non-leader (the
+		 * exec event arrives on the leader's tid, see below). */
+		if (WIFSTOPPED(status) && (status >> 16) == PTRACE_EVENT_EXEC) {
+			ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg);
+			t = exec_takeover(tid, (pid_t)msg);
+		}
+		if (!t) {
+			if (WIFSTOPPED(status))
+				remember_early(tid, status);
+			return;
+		}
+	}
+	kernel.nr_stops++;
+	t->nr_stops++;
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		task_reaped(t, status, ru);
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	event = status >> 16;
+	if (t->state == TASK_NEW) {
+		first_stop(t);
+		if (event == PTRACE_EVENT_STOP) {	/* the auto-attach stop */
+			task_resume(t, 0);
+			return;
+		}
+	}
+	sig = WSTOPSIG(status);
+	t->stop_status = status;
+
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		syscall_enter(t);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg);
+		fork_event(t, (pid_t)msg);
+		task_resume(t, 0);
+		return;
+	case PTRACE_EVENT_EXEC:
+		ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg);
+		if ((pid_t)msg != tid)
+			t = exec_takeover(tid, (pid_t)msg);
+		exec_event(t);
+		if (config.trace)
+			trace_exit(t, 0);
+		t->sys.exit_pending = false;	/* no exit stop: the registers are the new image's */
+		task_resume(t, 0);
+		return;
+	case PTRACE_EVENT_EXIT:
+		t->exit_event_seen = true;
+		t->sys.exit_pending = false;
+		ptrace(PTRACE_CONT, tid, 0, 0);
+		return;
+	case PTRACE_EVENT_STOP:
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			task_group_stopped(t, sig);
+			ptrace(PTRACE_LISTEN, tid, 0, 0);
+			return;
+		}
+		if (t->state == TASK_STOPPED)
+			task_group_continued(t);
+		task_resume(t, 0);
+		return;
+	case 0:
+		if (sig == (SIGTRAP | 0x80)) {
+			if (t->sys.exit_pending)
+				syscall_exit(t);
+			else
+				task_resume(t, 0);
+			return;
+		}
+		signal_stop(t, sig);
+		return;
+	default:
+		task_resume(t, 0);
+		return;
+	}
+}
+
+static bool drain(void)
+{
+	for (;;) {
+		struct rusage ru;
+		int status;
+		pid_t pid = wait4(-1, &status, __WALL | WNOHANG, &ru);
+
+		if (pid == 0)
+			return true;
+		if (pid < 0)
+			return errno != ECHILD;
+		handle_status(pid, status, &ru);
+	}
+}
+
+static int exit_status_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return UMK_EXIT_FAILURE;
+}
+
+static int kill_all(struct task *t, void *arg)
+{
+	(void)arg;
+	kill(t->host_tid, SIGKILL);
+	return 0;
+}
+
+/* Signals aimed at umk itself. */
+static void umk_signal(const struct signalfd_siginfo *si, int *terms)
+{
+	struct process *init = kernel.init;
+
+	switch (si->ssi_signo) {
+	case SIGCHLD:
+		return;
+	case SIGINT:
+	case SIGQUIT:
+		/* From the terminal, the guests (same process group) got it too. */
+		if (si->ssi_code == SI_KERNEL)
+			return;
+		/* fallthrough */
+	case SIGTERM:
+	case SIGHUP:
+		if (++*terms > 1 || !init || init->state != PROC_ALIVE)
+			for_each_task(kill_all, NULL);
+		else
+			send_process_signal(init, (int)si->ssi_signo);
+		return;
+	}
+}
+
+int loop_run(int sfd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = sfd };
+	int epfd = epoll_create1(EPOLL_CLOEXEC);
+	int terms = 0;
+
+	if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev) < 0)
+		umk_die(UMK_EXIT_FAILURE, "epoll: %s", strerror(errno));
+	for (;;) {
+		struct signalfd_siginfo si[16];
+		struct epoll_event evs[8];
+		bool children = drain();
+		int n;
+
+		if (!children) {
+			if (kernel.init_exited)
+				break;
+			/* No host child left but init not accounted: it vanished. */
+			if (kernel.init && kernel.init->state != PROC_ALIVE)
+				break;
+		}
+		n = epoll_wait(epfd, evs, 8, -1);
+		if (n < 0 && errno != EINTR)
+			umk_die(UMK_EXIT_FAILURE, "epoll_wait: %s", strerror(errno));
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.fd != sfd)
+				continue;
+			ssize_t r;
+
+			while ((r = read(sfd, si, sizeof(si))) > 0)
+				for (size_t k = 0; k < (size_t)r / sizeof(si[0]); k++)
+					umk_signal(&si[k], &terms);
+		}
+	}
+	close(epfd);
+	return kernel.init_exited ? exit_status_of(kernel.init_status) : UMK_EXIT_FAILURE;
+}

@@ -1,0 +1,281 @@
+/*
+ * umk: a user-mode kernel for x86-64 Linux guests.
+ *
+ *   umk run [OPTIONS] [--] PROGRAM [ARGS...]
+ *
+ * Exit status: the guest init's (128+N when it died of signal N); 125 when
+ * umk itself fails; 126 when PROGRAM cannot be executed; 127 when it is not
+ * found.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include "config.h"
+#include "umk/launch.h"
+#include "umk/loop.h"
+#include "umk/path.h"
+#include "umk/syscall.h"
+#include "umk/task.h"
+#include "umk/umk.h"
+
+#ifndef UMK_DEFAULT_ROOT
+#define UMK_DEFAULT_ROOT "/usr/share/umk/rootfs"
+#endif
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: umk run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+"       umk --help | --version | --syscall-table\n"
+"\n"
+"Run PROGRAM from a guest root filesystem under umk, a user-mode kernel: the\n"
+"guest gets its own pids (it is pid 1), identity (root), hostname and file view;\n"
+"umk traps the syscalls that touch kernel state and lets the rest run natively.\n"
+"\n"
+"Options for run:\n"
+"  -r, --root DIR         guest root filesystem (default: $UMK_ROOT or\n"
+"                         %s)\n"
+"  -H, --hostname NAME    the guest's hostname (default: umk)\n"
+"  -e, --env K=V          set a guest environment variable (repeatable); the\n"
+"                         guest starts with PATH, HOME=/root and TERM only\n"
+"  -t, --trace[=all]      print each syscall umk handles (all: every syscall)\n"
+"                         as `[pid N] name(args) = result` on stderr\n"
+"      --trace-file FILE  write the trace to FILE instead\n"
+"\n"
+"PROGRAM without a slash is looked up in the guest's PATH inside the root.\n"
+"Exit status: the guest's (128+N if it died of signal N); 125 if umk failed;\n"
+"126 if PROGRAM cannot be executed; 127 if it was not found.\n"
+"See umk(1) and docs/ for the design.\n",
+		UMK_DEFAULT_ROOT);
+}
+
+static char **env_set(char **env, const char *kv)
+{
+	size_t klen = strcspn(kv, "="), n = 0;
+
+	for (; env && env[n]; n++)
+		if (!strncmp(env[n], kv, klen) && env[n][klen] == '=') {
+			env[n] = (char *)kv;
+			return env;
+		}
+	env = realloc(env, (n + 2) * sizeof(*env));
+	if (!env)
+		umk_die(UMK_EXIT_FAILURE, "out of memory");
+	env[n] = (char *)kv;
+	env[n + 1] = NULL;
+	return env;
+}
+
+static const char *env_get(char **env, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (; env && *env; env++)
+		if (!strncmp(*env, key, kl) && (*env)[kl] == '=')
+			return *env + kl + 1;
+	return NULL;
+}
+
+/* 0 found (guest path in out), -ENOENT, or -EACCES (found, not executable). */
+static int find_program(const char *prog, char **env, char *out, size_t len)
+{
+	struct path_ctx ctx = { "/", "/" };
+	struct resolved res;
+	const char *path = env_get(env, "PATH");
+	int best = -ENOENT;
+	char cand[PATH_MAX];
+
+	if (strchr(prog, '/')) {
+		snprintf(out, len, "%s", prog);
+		if (path_lookup(&ctx, prog, LOOKUP_FOLLOW | LOOKUP_MUST_EXIST, &res))
+			return -ENOENT;
+		return 0;
+	}
+	for (const char *p = path ? path : DEFAULT_PATH; ; ) {
+		size_t dl = strcspn(p, ":");
+		struct stat st;
+
+		snprintf(cand, sizeof(cand), "%.*s/%s", (int)dl, dl ? p : ".", prog);
+		if (path_lookup(&ctx, cand, LOOKUP_FOLLOW | LOOKUP_MUST_EXIST, &res) == 0 &&
+		    stat(res.host, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (st.st_mode & 0111) {
+				snprintf(out, len, "%s", cand);
+				return 0;
+			}
+			best = -EACCES;
+		}
+		if (!p[dl])
+			break;
+		p += dl + 1;
+	}
+	return best;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "hostname", required_argument, NULL, 'H' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "trace", optional_argument, NULL, 't' },
+		{ "trace-file", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *root = getenv("UMK_ROOT");
+	char rootbuf[PATH_MAX], prog[PATH_MAX];
+	char **env = NULL;
+	const char *term = getenv("TERM");
+	sigset_t mask, orig;
+	struct cred cred;
+	int c, sfd, err_fd, status, e;
+	pid_t pid;
+	char *termkv;
+
+	config.hostname = "umk";
+	env = env_set(env, "PATH=" DEFAULT_PATH);
+	env = env_set(env, "HOME=/root");
+	if (asprintf(&termkv, "TERM=%s", term && *term ? term : "dumb") < 0)
+		umk_die(UMK_EXIT_FAILURE, "out of memory");
+	env = env_set(env, termkv);
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+r:H:e:t::h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			root = optarg;
+			break;
+		case 'H':
+			if (strlen(optarg) > 64)
+				umk_die(UMK_EXIT_FAILURE, "hostname longer than 64 bytes: %s", optarg);
+			config.hostname = optarg;
+			break;
+		case 'e':
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				umk_die(UMK_EXIT_FAILURE, "--env wants K=V, not '%s'", optarg);
+			env = env_set(env, optarg);
+			break;
+		case 't':
+			if (!optarg)
+				config.trace = 1;
+			else if (!strcmp(optarg, "all"))
+				config.trace = 2;
+			else
+				umk_die(UMK_EXIT_FAILURE, "--trace takes no value or 'all', not '%s'", optarg);
+			break;
+		case 'T':
+			config.trace_file = fopen(optarg, "we");
+			if (!config.trace_file)
+				umk_die(UMK_EXIT_FAILURE, "cannot open trace file %s: %s", optarg,
+					strerror(errno));
+			if (!config.trace)
+				config.trace = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'umk --help'.\n");
+			return UMK_EXIT_FAILURE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "umk: run: no PROGRAM given\nTry 'umk --help'.\n");
+		return UMK_EXIT_FAILURE;
+	}
+	if (!root)
+		root = UMK_DEFAULT_ROOT;
+	if (!realpath(root, rootbuf))
+		umk_die(UMK_EXIT_FAILURE, "guest root %s: %s", root, strerror(errno));
+	{
+		struct stat st;
+
+		if (stat(rootbuf, &st) < 0 || !S_ISDIR(st.st_mode))
+			umk_die(UMK_EXIT_FAILURE, "guest root %s is not a directory", root);
+	}
+	if (!strcmp(rootbuf, "/"))
+		rootbuf[0] = '\0';	/* a host root: guest paths are host paths */
+	config.root = rootbuf;
+	config.root_len = strlen(rootbuf);
+
+	e = find_program(argv[optind], env, prog, sizeof(prog));
+	if (e == -ENOENT)
+		umk_die(UMK_EXIT_NOT_FOUND, "%s: not found in the guest", argv[optind]);
+	if (e == -EACCES)
+		umk_die(UMK_EXIT_CANNOT_EXEC, "%s: permission denied", argv[optind]);
+
+	/* umk takes its children's events (and its own signals) through a signalfd. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &mask, &orig);
+	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sfd < 0)
+		umk_die(UMK_EXIT_FAILURE, "signalfd: %s", strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	/* Anything orphaned below umk comes back to it to be reaped. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+	kernel.init_pid_ns = pid_ns_create(NULL, config.pid_max);
+	if (!kernel.init_pid_ns)
+		umk_die(UMK_EXIT_FAILURE, "out of memory");
+	cred_init_root(&cred, 0, 0);
+
+	pid = launch_init(prog, argv + optind, env, &orig, &err_fd);
+	if (pid < 0)
+		umk_die(UMK_EXIT_FAILURE, "cannot start the guest: %s", strerror(errno));
+	{
+		const char *base = strrchr(prog, '/');
+		struct task *t = task_create_init(pid, &cred, base ? base + 1 : prog);
+
+		if (!t)
+			umk_die(UMK_EXIT_FAILURE, "cannot allocate the guest's pid 1");
+		t->state = TASK_RUNNING;
+	}
+	status = loop_run(sfd);
+
+	/* Did the first execve fail? The child reports errno on a pipe. */
+	if (read(err_fd, &e, sizeof(e)) == sizeof(e)) {
+		if (e == ENOENT)
+			umk_die(UMK_EXIT_NOT_FOUND, "%s: %s", argv[optind], strerror(e));
+		umk_die(UMK_EXIT_CANNOT_EXEC, "%s: %s", argv[optind], strerror(e));
+	}
+	free(env);
+	free(termkv);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
+		printf("umk %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "--syscall-table")) {
+		syscall_table_doc(stdout);
+		return 0;
+	}
+	usage(stderr);
+	return UMK_EXIT_FAILURE;
+}

@@ -1,0 +1,264 @@
+/*
+ * Calls that name a process by pid but whose work the host can do once umk
+ * has translated the guest pid into the host one. A pid the guest cannot see
+ * is ESRCH here and never reaches the host, so no guest can name a host
+ * process. The translated register is restored at the syscall exit.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <linux/sockios.h>
+#include "umk/handlers.h"
+#include "umk/seccomp.h"
+#include "umk/syscall.h"
+#include "umk/uaccess.h"
+#include "umk/umk.h"
+
+#define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_WHO_PGRP 2
+#define IOPRIO_WHO_USER 3
+
+/* A thread id in the caller's namespace → host tid; 0 stays 0 (self). */
+static long host_tid_of(struct task *t, pid_t pid, uint64_t *out)
+{
+	struct task *o;
+
+	if (pid == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (pid < 0)
+		return -EINVAL;
+	o = find_task_ns(pid, task_active_pid_ns(t));
+	if (!o)
+		return -ESRCH;
+	*out = (uint64_t)o->host_tid;
+	return 0;
+}
+
+static long translate_arg(struct task *t, struct sysc *sc, int i)
+{
+	long r = host_tid_of(t, (pid_t)sc->args[i], &sc->args[i]);
+
+	if (r)
+		return r;
+	sc->args_dirty = true;
+	return SYSC_NATIVE;
+}
+
+/* sched_*, get_robust_list, migrate_pages, move_pages: pid in argument 0. */
+long sys_pid_arg0(struct task *t, struct sysc *sc)
+{
+	return translate_arg(t, sc, 0);
+}
+
+long sys_prlimit64(struct task *t, struct sysc *sc)
+{
+	return translate_arg(t, sc, 0);
+}
+
+long sys_kcmp(struct task *t, struct sysc *sc)
+{
+	long r = translate_arg(t, sc, 0);
+
+	if (r != SYSC_NATIVE)
+		return r;
+	if ((pid_t)sc->orig_args[0] == 0 || (pid_t)sc->orig_args[1] == 0)
+		return -ESRCH;	/* kcmp has no "self" shorthand */
+	return translate_arg(t, sc, 1);
+}
+
+long sys_pidfd_open(struct task *t, struct sysc *sc)
+{
+	pid_t pid = (pid_t)sc->args[0];
+	struct task *o;
+
+	if (pid <= 0)
+		return -EINVAL;
+	o = find_task_ns(pid, task_active_pid_ns(t));
+	if (!o)
+		return -ESRCH;
+	sc->args[0] = (uint64_t)o->host_tid;
+	sc->args_dirty = true;
+	return SYSC_NATIVE;
+}
+
+/* ioprio_set/get: a process by pid, or per process over a group or user. */
+static long ioprio_common(struct task *t, struct sysc *sc, bool set)
+{
+	int which = (int)sc->args[0], who = (int)sc->args[1];
+	struct pid_namespace *ns = task_active_pid_ns(t);
+	long best = -ESRCH;
+
+	switch (which) {
+	case IOPRIO_WHO_PROCESS:
+		return translate_arg(t, sc, 1);
+	case IOPRIO_WHO_PGRP: {
+		struct pid *pg = who ? find_pid_ns(who, ns) : t->proc->pgrp;
+		struct process *p;
+
+		if (!pg)
+			return -ESRCH;
+		list_for_each_entry(p, &pg->tasks[PIDTYPE_PGID], pgrp_node) {
+			long r;
+
+			if (p->state != PROC_ALIVE)
+				continue;
+			if (set) {
+				/* Classes above best-effort need privileges umk won't lend. */
+				if ((sc->args[2] >> 13) == 1 /* IOPRIO_CLASS_RT */)
+					return -EPERM;
+				r = syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, p->host_tgid, sc->args[2]);
+				best = r < 0 ? -errno : 0;
+			} else {
+				r = syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, p->host_tgid);
+				if (r >= 0 && (best < 0 || r < best))
+					best = r;
+			}
+		}
+		return best;
+	}
+	case IOPRIO_WHO_USER:
+		/* Every guest process belongs to the same host user: do it per process. */
+		return set ? -EPERM : 4 /* IOPRIO_NORM, best effort */;
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_ioprio_set(struct task *t, struct sysc *sc)
+{
+	return ioprio_common(t, sc, true);
+}
+
+long sys_ioprio_get(struct task *t, struct sysc *sc)
+{
+	return ioprio_common(t, sc, false);
+}
+
+/* F_GETOWN returns a host pid: give the guest its own number back. */
+static void getown_exit(struct task *t, struct sysc *sc)
+{
+	struct task *o;
+
+	if (sc->ret <= 0)
+		return;	/* an error, no owner, or a process group (never set by guests) */
+	o = task_by_host((pid_t)sc->ret);
+	sc->ret = o ? task_tgid_nr_ns(o, task_active_pid_ns(t)) : 0;
+}
+
+/* F_SETOWN(pid or -pgid), F_GETOWN, F_SETOWN_EX, F_GETOWN_EX. */
+long sys_fcntl(struct task *t, struct sysc *sc)
+{
+	uint32_t cmd = (uint32_t)sc->args[1];
+	struct f_owner_ex ex;
+	uint64_t sp, addr;
+	struct task *o;
+	int r;
+
+	if (seccomp_native_cmd(SYS_fcntl, cmd))
+		return SYSC_NATIVE;	/* trapped only under --trace=all */
+	switch (cmd) {
+	case F_SETOWN: {
+		int pid = (int)sc->args[2];
+
+		if (pid == 0)
+			return SYSC_NATIVE;
+		if (pid < 0)
+			return -EINVAL;	/* process-group owners need mirrored groups (terminal issue) */
+		o = find_task_ns(pid, task_active_pid_ns(t));
+		if (!o)
+			return -ESRCH;
+		sc->args[2] = (uint64_t)o->proc->host_tgid;
+		sc->args_dirty = true;
+		return SYSC_NATIVE;
+	}
+	case F_GETOWN:
+		sc->on_exit = getown_exit;
+		return SYSC_NATIVE;
+	case F_SETOWN_EX:
+		if (copy_from_guest(t, &ex, sc->args[2], sizeof(ex)))
+			return -EFAULT;
+		if (ex.pid == 0 && ex.type != F_OWNER_PGRP)
+			return SYSC_NATIVE;
+		if (ex.type == F_OWNER_PGRP)
+			return -EINVAL;
+		if (ex.type != F_OWNER_TID && ex.type != F_OWNER_PID)
+			return -EINVAL;
+		o = find_task_ns(ex.pid, task_active_pid_ns(t));
+		if (!o)
+			return -ESRCH;
+		ex.pid = ex.type == F_OWNER_TID ? o->host_tid : o->proc->host_tgid;
+		sp = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE;
+		r = push_to_guest_stack(t, &sp, &ex, sizeof(ex), &addr);
+		if (r)
+			return r;
+		sc->args[2] = addr;
+		sc->args_dirty = true;
+		return SYSC_NATIVE;
+	case F_GETOWN_EX: {
+		/* Run it on umk's side of the fd: the result needs translating anyway. */
+		char path[64];
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->host_tid, (int)sc->args[0]);
+		fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			return -EBADF;
+		r = fcntl(fd, F_GETOWN_EX, &ex);
+		close(fd);
+		if (r < 0)
+			return -errno;
+		if (ex.pid) {
+			o = task_by_host(ex.pid);
+			ex.pid = o ? (ex.type == F_OWNER_TID ? task_pid_vnr(o)
+							     : task_tgid_vnr(o)) : 0;
+		}
+		return copy_to_guest(t, sc->args[2], &ex, sizeof(ex));
+	}
+	}
+	return SYSC_NATIVE;
+}
+
+/*
+ * Terminal process-group ioctls: umk's guests are not yet host process groups
+ * (terminal issue), so setting a foreground group is refused and the groups
+ * the host reports are shown as the guest session's.
+ */
+static void tty_pgrp_exit(struct task *t, struct sysc *sc)
+{
+	pid_t v;
+
+	if (sc->ret != 0)
+		return;
+	/* Until guest groups own the terminal, the caller's group is the foreground
+	 * one (a shell that sees another would stop itself with SIGTTIN). */
+	v = (uint32_t)sc->orig_args[1] == TIOCGSID
+		    ? pid_nr_ns(t->proc->session, task_active_pid_ns(t))
+		    : pid_nr_ns(t->proc->pgrp, task_active_pid_ns(t));
+	copy_to_guest(t, sc->orig_args[2], &v, sizeof(v));
+}
+
+long sys_ioctl(struct task *t, struct sysc *sc)
+{
+	uint32_t cmd = (uint32_t)sc->args[1];
+
+	(void)t;
+	if (seccomp_native_cmd(SYS_ioctl, cmd))
+		return SYSC_NATIVE;
+	switch (cmd) {
+	case TIOCGPGRP:
+	case TIOCGSID:
+		sc->on_exit = tty_pgrp_exit;
+		return SYSC_NATIVE;
+	case TIOCSPGRP:
+		return -EPERM;
+	default:	/* FIOSETOWN, SIOCSPGRP, FIOGETOWN, SIOCGPGRP */
+		return -EINVAL;
+	}
+}

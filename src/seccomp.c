@@ -1,0 +1,121 @@
+#define _GNU_SOURCE
+/*
+ * The seccomp-BPF filter, generated from the syscall table with libseccomp.
+ *
+ * Default action: SECCOMP_RET_TRACE, so a syscall umk has not classified
+ * never reaches the host kernel. SC_NATIVE entries are allowed outright;
+ * a few syscalls are native except for some commands (ioctl and fcntl that
+ * name process groups or owners), expressed as ALLOW rules over the
+ * complement of the trapped command values. Commands are compared on their
+ * low 32 bits only (the kernel truncates them to unsigned int), so setting
+ * high bits cannot dodge the trap. Non-native ABIs (int 0x80, x32) fail
+ * with ENOSYS.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <seccomp.h>
+#include <sys/ioctl.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include "umk/syscall.h"
+#include "umk/umk.h"
+#include "umk/seccomp.h"
+
+static const uint32_t ioctl_trapped[] = {
+	TIOCGPGRP, TIOCSPGRP, TIOCGSID, FIOSETOWN, SIOCSPGRP, FIOGETOWN, SIOCGPGRP,
+};
+static const uint32_t fcntl_trapped[] = { F_SETOWN, F_GETOWN, F_SETOWN_EX, F_GETOWN_EX };
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Allow [lo, hi] (inclusive, 32-bit) of argument arg as aligned MASKED_EQ blocks. */
+static int allow_range(scmp_filter_ctx ctx, int nr, unsigned arg, uint64_t lo, uint64_t hi)
+{
+	while (lo <= hi) {
+		uint64_t size = 1;
+
+		/* Largest aligned block starting at lo that stays within hi. */
+		while ((lo & (size * 2 - 1)) == 0 && lo + size * 2 - 1 <= hi && size < (1ULL << 32))
+			size *= 2;
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					 SCMP_CMP(arg, SCMP_CMP_MASKED_EQ,
+						  0xffffffffULL & ~(size - 1), lo));
+		if (r < 0)
+			return r;
+		lo += size;
+	}
+	return 0;
+}
+
+static int allow_except(scmp_filter_ctx ctx, int nr, unsigned arg, const uint32_t *vals, size_t n)
+{
+	uint32_t sorted[16];
+	uint64_t lo = 0;
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++)
+		sorted[i] = vals[i];
+	qsort(sorted, n, sizeof(sorted[0]), cmp_u32);
+	for (i = 0; i < n; i++) {
+		if (sorted[i] > lo && (r = allow_range(ctx, nr, arg, lo, sorted[i] - 1ULL)) < 0)
+			return r;
+		lo = sorted[i] + 1ULL;
+	}
+	return allow_range(ctx, nr, arg, lo, 0xffffffffULL);
+}
+
+int seccomp_build_and_load(bool trap_all)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRACE(0));
+	int nr, r = -ENOMEM;
+
+	if (!ctx)
+		return -ENOMEM;
+	/* int 0x80 and x32: not this ABI, never run. */
+	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS))) < 0)
+		goto out;
+	/* umk sets no_new_privs itself, before. */
+	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0)
+		goto out;
+	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) < 0)
+		goto out;
+
+	for (nr = 0; nr < SYSCALL_MAX && !trap_all; nr++) {
+		const struct syscall_desc *d = &syscall_table[nr];
+
+		if (d->cls == SC_NATIVE)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+		else if (nr == SYS_ioctl_nr())
+			r = allow_except(ctx, nr, 1, ioctl_trapped,
+					 sizeof(ioctl_trapped) / sizeof(ioctl_trapped[0]));
+		else if (nr == SYS_fcntl_nr())
+			r = allow_except(ctx, nr, 1, fcntl_trapped,
+					 sizeof(fcntl_trapped) / sizeof(fcntl_trapped[0]));
+		else
+			r = 0;
+		if (r < 0)
+			goto out;
+	}
+	r = seccomp_load(ctx);
+out:
+	seccomp_release(ctx);
+	return r;
+}
+
+bool seccomp_native_cmd(long nr, uint64_t cmd)
+{
+	const uint32_t *v = nr == SYS_ioctl_nr() ? ioctl_trapped : fcntl_trapped;
+	size_t n = nr == SYS_ioctl_nr() ? sizeof(ioctl_trapped) / sizeof(ioctl_trapped[0])
+					: sizeof(fcntl_trapped) / sizeof(fcntl_trapped[0]);
+
+	for (size_t i = 0; i < n; i++)
+		if ((uint32_t)cmd == v[i])
+			return false;
+	return true;
+}

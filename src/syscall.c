@@ -1,0 +1,205 @@
+/*
+ * Syscall dispatch: from a seccomp stop to a handler and back.
+ *
+ * A trapped syscall ends one of three ways: umk completes it without the host
+ * (the syscall is skipped and the result placed in the return register),
+ * umk hands it to the host (possibly with rewritten arguments; then it asks
+ * for the syscall-exit stop to put the guest's registers back and fix the
+ * result), or the task sleeps on a umk wait queue and its handler runs again
+ * when woken. Nothing here blocks.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include "umk/arch.h"
+#include "umk/loop.h"
+#include "umk/syscall.h"
+#include "umk/trace.h"
+#include "umk/umk.h"
+
+static bool trace_this(const struct sysc *sc)
+{
+	if (config.trace >= 2)
+		return true;
+	return config.trace == 1 && (!sc->desc || sc->desc->cls != SC_NATIVE);
+}
+
+static void log_unknown(long nr)
+{
+	static unsigned char seen[SYSCALL_MAX];
+
+	if (nr >= 0 && nr < SYSCALL_MAX) {
+		if (seen[nr])
+			return;
+		seen[nr] = 1;
+	}
+	umk_log("guest used unsupported syscall %s (%ld): ENOSYS", syscall_name(nr), nr);
+}
+
+/* Complete the syscall without the host. */
+void syscall_return(struct task *t, long ret)
+{
+	struct sysc *sc = &t->sys;
+
+	arch_skip_syscall(&sc->regs, ret);
+	arch_regs_store(t->host_tid, &sc->regs);
+	if (trace_this(sc))
+		trace_exit(t, ret);
+	t->state = TASK_RUNNING;
+	sc->exit_pending = false;
+	ptrace(PTRACE_CONT, t->host_tid, 0, 0);
+}
+
+/* Let the host run it; ask for the exit stop when umk must see the end. */
+static void syscall_native(struct task *t)
+{
+	struct sysc *sc = &t->sys;
+
+	if (sc->args_dirty) {
+		arch_set_syscall_nr(&sc->regs, sc->nr);
+		for (int i = 0; i < 6; i++)
+			arch_set_syscall_arg(&sc->regs, i, sc->args[i]);
+		arch_regs_store(t->host_tid, &sc->regs);
+	}
+	sc->native = true;
+	sc->exit_pending = sc->args_dirty || sc->on_exit || trace_this(sc);
+	t->state = TASK_RUNNING;
+	ptrace(sc->exit_pending ? PTRACE_SYSCALL : PTRACE_CONT, t->host_tid, 0, 0);
+}
+
+static void run_handler(struct task *t)
+{
+	struct sysc *sc = &t->sys;
+	long ret = sc->desc->handler(t, sc);
+
+	if (ret == SYSC_SLEEP)
+		return;
+	if (ret == SYSC_NATIVE)
+		syscall_native(t);
+	else
+		syscall_return(t, ret);
+}
+
+void syscall_enter(struct task *t)
+{
+	struct sysc *sc = &t->sys;
+	const struct syscall_desc *d;
+
+	free(sc->path);
+	sc->path = NULL;
+	sc->args_dirty = sc->native = sc->exec_done = sc->exit_pending = false;
+	sc->on_exit = NULL;
+	if (arch_regs_fetch(t->host_tid, &sc->regs) < 0) {
+		t->state = TASK_RUNNING;	/* gone (SIGKILL); its death report follows */
+		return;
+	}
+	t->state = TASK_TRAPPED;
+	sc->nr = sc->orig_nr = arch_syscall_nr(&sc->regs);
+	for (int i = 0; i < 6; i++)
+		sc->args[i] = sc->orig_args[i] = arch_syscall_arg(&sc->regs, i);
+	sc->desc = d = syscall_lookup(sc->nr);
+	if (trace_this(sc))
+		trace_enter(t);
+
+	if (!d || d->cls == SC_UNKNOWN) {
+		log_unknown(sc->nr);
+		syscall_return(t, -ENOSYS);
+		return;
+	}
+	switch (d->cls) {
+	case SC_NATIVE:	/* only trapped under --trace=all or a guest's own filter */
+		syscall_native(t);
+		break;
+	case SC_DENIED:
+		syscall_return(t, -d->deny_errno);
+		break;
+	default:
+		run_handler(t);
+		break;
+	}
+}
+
+void syscall_rerun(struct task *t)
+{
+	t->state = TASK_TRAPPED;
+	run_handler(t);
+}
+
+void syscall_exit(struct task *t)
+{
+	struct sysc *sc = &t->sys;
+	bool changed = false;
+
+	sc->exit_pending = false;
+	if (arch_regs_fetch(t->host_tid, &sc->regs) < 0)
+		return;
+	sc->ret = arch_return_value(&sc->regs);
+	if (sc->args_dirty && !sc->exec_done) {
+		/* The ABI preserves argument registers: give back the guest's own,
+		 * and its own syscall number in case the call is restarted. */
+		arch_set_syscall_nr(&sc->regs, sc->orig_nr);
+		for (int i = 0; i < 6; i++)
+			arch_set_syscall_arg(&sc->regs, i, sc->orig_args[i]);
+		changed = true;
+	}
+	if (sc->on_exit) {
+		long before = sc->ret;
+
+		sc->on_exit(t, sc);
+		if (sc->ret != before) {
+			arch_set_return_value(&sc->regs, sc->ret);
+			changed = true;
+		}
+	}
+	if (changed)
+		arch_regs_store(t->host_tid, &sc->regs);
+	if (trace_this(sc))
+		trace_exit(t, sc->ret);
+	t->state = TASK_RUNNING;
+	ptrace(PTRACE_CONT, t->host_tid, 0, 0);
+}
+
+const char *sys_class_name(enum sys_class c)
+{
+	switch (c) {
+	case SC_NATIVE: return "native";
+	case SC_EMULATED: return "emulated";
+	case SC_TRANSLATED: return "translated";
+	case SC_DENIED: return "denied";
+	default: return "unsupported";
+	}
+}
+
+void syscall_table_doc(FILE *f)
+{
+	int counts[5] = { 0 };
+
+	for (int nr = 0; nr < SYSCALL_MAX; nr++)
+		if (syscall_names[nr])
+			counts[syscall_table[nr].cls]++;
+	fprintf(f, "# Syscall coverage (x86-64)\n\n"
+		   "Generated from the syscall table by `umk --syscall-table`; do not edit.\n\n"
+		   "| class | meaning | count |\n|---|---|---|\n"
+		   "| native | allowed by the seccomp filter, never trapped | %d |\n"
+		   "| emulated | implemented by umk against its own state | %d |\n"
+		   "| translated | umk rewrites pids, paths or results; the host runs it | %d |\n"
+		   "| denied | never reaches the host; fails with the errno shown | %d |\n"
+		   "| unsupported | trapped, fails with ENOSYS, logged once | %d |\n\n"
+		   "| nr | syscall | class | errno | note |\n|---|---|---|---|---|\n",
+		counts[SC_NATIVE], counts[SC_EMULATED], counts[SC_TRANSLATED], counts[SC_DENIED],
+		counts[SC_UNKNOWN]);
+	for (int nr = 0; nr < SYSCALL_MAX; nr++) {
+		const struct syscall_desc *d = &syscall_table[nr];
+
+		if (!syscall_names[nr])
+			continue;
+		fprintf(f, "| %d | %s | %s | %s | %s |\n", nr, syscall_names[nr],
+			sys_class_name(d->cls),
+			d->cls == SC_DENIED ? strerrorname_np(d->deny_errno)
+					    : d->cls == SC_UNKNOWN ? "ENOSYS" : "",
+			d->note ? d->note : "");
+	}
+}
