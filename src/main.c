@@ -53,6 +53,7 @@ static void usage(FILE *f)
 "  -t, --trace[=all]      print each syscall umk handles (all: every syscall)\n"
 "                         as `[pid N] name(args) = result` on stderr\n"
 "      --trace-file FILE  write the trace to FILE instead\n"
+"      --stats            at exit, print `umk-stats: stops=N` (ptrace stops taken)\n"
 "\n"
 "PROGRAM without a slash is looked up in the guest's PATH inside the root.\n"
 "Exit status: the guest's (128+N if it died of signal N); 125 if umk failed;\n"
@@ -131,6 +132,7 @@ static int cmd_run(int argc, char **argv)
 		{ "env", required_argument, NULL, 'e' },
 		{ "trace", optional_argument, NULL, 't' },
 		{ "trace-file", required_argument, NULL, 'T' },
+		{ "stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -182,6 +184,9 @@ static int cmd_run(int argc, char **argv)
 					strerror(errno));
 			if (!config.trace)
 				config.trace = 1;
+			break;
+		case 'S':
+			config.stats = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -248,6 +253,8 @@ static int cmd_run(int argc, char **argv)
 		t->state = TASK_RUNNING;
 	}
 	status = loop_run(sfd);
+	if (config.stats)
+		fprintf(stderr, "umk-stats: stops=%llu\n", (unsigned long long)kernel.nr_stops);
 
 	/* Did the first execve fail? The child reports errno on a pipe. */
 	if (read(err_fd, &e, sizeof(e)) == sizeof(e)) {

@@ -18,7 +18,7 @@ struct umk_config {
 	char **env;			/* guest environment, NULL-terminated */
 	int trace;			/* 0 off, 1 handled syscalls, 2 every syscall */
 	FILE *trace_file;
-	bool cpu_pin;			/* keep umk on one CPU (see docs/architecture.md) */
+	bool stats;			/* --stats: report stop counts at exit */
 	int pid_max;
 };
 
