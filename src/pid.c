@@ -68,8 +68,6 @@ static int alloc_nr(struct pid_namespace *ns)
 	int min = ns->cursor > RESERVED_PIDS ? RESERVED_PIDS : 1;
 	int nr;
 
-	if (ns->nr_allocated >= ns->pid_max - min)
-		return -EAGAIN;
 	for (nr = ns->cursor; nr < ns->pid_max; nr++)
 		if (!find_pid_ns(nr, ns))
 			goto found;

@@ -1,1 +1,29 @@
-int main(void) { return 0; }
+/* The test runner: every subsystem's suite, one Check run, fails on any failure. */
+#include <stdlib.h>
+#include <check.h>
+#include "harness.h"
+
+Suite *suite_pid(void);
+Suite *suite_task(void);
+Suite *suite_syscall(void);
+Suite *suite_path(void);
+Suite *suite_guest(void);
+Suite *suite_isolation(void);
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite_pid());
+	int failed;
+
+	srunner_add_suite(sr, suite_task());
+	srunner_add_suite(sr, suite_syscall());
+	srunner_add_suite(sr, suite_path());
+	srunner_add_suite(sr, suite_guest());
+	srunner_add_suite(sr, suite_isolation());
+	harness_init();
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	harness_cleanup();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,1 +1,2 @@
-
+#include <check.h>
+Suite *suite_guest(void) { return suite_create("guest"); }

@@ -1,1 +1,2 @@
-
+#include <check.h>
+Suite *suite_isolation(void) { return suite_create("isolation"); }
