@@ -149,6 +149,7 @@ void put_pid(struct pid *pid)
 
 	if (!pid || --pid->refcount > 0)
 		return;
+	put_pid(pid->tty_pgrp);
 	ns = pid->numbers[pid->level].ns;
 	for (i = 0; i <= pid->level; i++) {
 		struct upid *u = &pid->numbers[i];

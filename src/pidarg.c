@@ -226,29 +226,52 @@ long sys_fcntl(struct task *t, struct sysc *sc)
 }
 
 /*
- * Terminal process-group ioctls: umk's guests are not yet host process groups
- * (terminal issue), so setting a foreground group is refused and the groups
- * the host reports are shown as the guest session's.
+ * Terminal process-group ioctls. Guests are not yet host process groups (the
+ * terminal issue decides how they will be), so umk keeps each session's
+ * foreground group itself: tcsetpgrp to a group of the caller's session is
+ * recorded, tcgetpgrp reports it (by default the caller's own group, so a
+ * shell does not think it is in the background). The host still checks that
+ * the fd is a terminal (ENOTTY otherwise), through the native TIOCGPGRP.
  */
+static pid_t tty_fg(struct task *t)
+{
+	struct pid *sid = t->proc->session;
+	struct pid *pg = sid->tty_pgrp && pid_process(sid->tty_pgrp, PIDTYPE_PGID)
+				 ? sid->tty_pgrp : t->proc->pgrp;
+
+	return pid_nr_ns(pg, task_active_pid_ns(t));
+}
+
 static void tty_pgrp_exit(struct task *t, struct sysc *sc)
 {
+	uint32_t cmd = (uint32_t)sc->orig_args[1];
 	pid_t v;
 
 	if (sc->ret != 0)
+		return;	/* not a terminal, bad fd... as the host said */
+	if (cmd == TIOCSPGRP) {
+		struct pid *pg = find_pid_ns((pid_t)sc->u.data[0], task_active_pid_ns(t));
+		struct process *g = pid_process(pg, PIDTYPE_PGID);
+
+		if (!g) {
+			sc->ret = -ESRCH;
+		} else if (g->session != t->proc->session) {
+			sc->ret = -EPERM;
+		} else {
+			put_pid(t->proc->session->tty_pgrp);
+			t->proc->session->tty_pgrp = get_pid(pg);
+		}
 		return;
-	/* Until guest groups own the terminal, the caller's group is the foreground
-	 * one (a shell that sees another would stop itself with SIGTTIN). */
-	v = (uint32_t)sc->orig_args[1] == TIOCGSID
-		    ? pid_nr_ns(t->proc->session, task_active_pid_ns(t))
-		    : pid_nr_ns(t->proc->pgrp, task_active_pid_ns(t));
+	}
+	v = cmd == TIOCGSID ? pid_nr_ns(t->proc->session, task_active_pid_ns(t)) : tty_fg(t);
 	copy_to_guest(t, sc->orig_args[2], &v, sizeof(v));
 }
 
 long sys_ioctl(struct task *t, struct sysc *sc)
 {
 	uint32_t cmd = (uint32_t)sc->args[1];
+	int32_t pgid;
 
-	(void)t;
 	if (seccomp_native_cmd(SYS_ioctl, cmd))
 		return SYSC_NATIVE;
 	switch (cmd) {
@@ -257,8 +280,19 @@ long sys_ioctl(struct task *t, struct sysc *sc)
 		sc->on_exit = tty_pgrp_exit;
 		return SYSC_NATIVE;
 	case TIOCSPGRP:
-		return -EPERM;
-	default:	/* FIOSETOWN, SIOCSPGRP, FIOGETOWN, SIOCGPGRP */
+		if (copy_from_guest(t, &pgid, sc->args[2], sizeof(pgid)))
+			return -EFAULT;
+		if (pgid < 0)
+			return -EINVAL;
+		/* The host only checks the terminal: it reads the foreground group
+		 * into the same buffer (harmless: umk rewrites nothing there). */
+		sc->u.data[0] = (uint64_t)pgid;
+		sc->args[1] = TIOCGPGRP;
+		sc->args[2] = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE - 16;
+		sc->args_dirty = true;
+		sc->on_exit = tty_pgrp_exit;
+		return SYSC_NATIVE;
+	default:	/* FIOSETOWN, SIOCSPGRP, FIOGETOWN, SIOCGPGRP: need real groups */
 		return -EINVAL;
 	}
 }

@@ -37,6 +37,9 @@ struct pid {
 	/* PIDTYPE_PID links threads (task.pid_node); the others link thread
 	 * groups (process.tgid_node, pgrp_node, session_node). */
 	struct list_head tasks[PIDTYPE_MAX];
+	/* As a session id: the guest's view of its terminal's foreground group
+	 * (a reference), until the terminal issue gives guests real groups. */
+	struct pid *tty_pgrp;
 	struct upid numbers[];		/* level + 1 entries */
 };
 
