@@ -233,7 +233,7 @@ static int median(int argc, char **argv)
 		return 1;
 	}
 	qsort(v, n, sizeof(*v), cmp_double);
-	printf("%.6g\n", n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
+	printf("%.3f\n", n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
 	free(v);
 	return 0;
 }
