@@ -205,7 +205,7 @@ static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 	if (r)
 		goto out;
 	free(sc->path);
-	sc->path = xstrdup(res->guest);
+	sc->path = xstrdup(path);	/* comm comes from the name as passed, as Linux */
 
 	/* The filename the script sees is the path as the guest passed it. */
 	for (depth = 0;; depth++) {
@@ -230,14 +230,21 @@ static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 			}
 			if (s == 0)
 				break;
-			/* ld.so --argv0 ARGV0 FILE ARGS: the program keeps its argv[0]. */
+			/* ld.so --argv0 ARGV0 FILE ARGS: the program keeps its argv[0].
+			 * FILE is the image being loaded: the guest's path, or the
+			 * (guest path of the) interpreter a #! line named. */
 			uint64_t i0, flag, file;
 			if ((r = push_string(t, &sp, interp_buf, &i0)) ||
 			    (r = push_string(t, &sp, "--argv0", &flag)))
 				goto out;
-			if (!filename_addr && (r = push_string(t, &sp, path, &filename_addr)))
+			if (depth == 0) {
+				if (!filename_addr &&
+				    (r = push_string(t, &sp, path, &filename_addr)))
+					goto out;
+				file = filename_addr;
+			} else if ((r = push_string(t, &sp, res->guest, &file))) {
 				goto out;
-			file = filename_addr;
+			}
 			a.n = 0;
 			if ((r = args_push(&a, i0)) || (r = args_push(&a, flag)) ||
 			    (r = args_push(&a, tail.n ? tail.ptrs[0] : file)) ||

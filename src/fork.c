@@ -92,7 +92,8 @@ static long clone_check(struct task *t, uint64_t flags)
 }
 
 static long do_clone(struct task *t, struct sysc *sc, uint64_t flags, int exit_signal,
-		     uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls, pid_t set_tid)
+		     uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls, pid_t set_tid,
+		     uint64_t pidfd)
 {
 	uint64_t host;
 	long r = clone_check(t, flags);
@@ -116,7 +117,7 @@ static long do_clone(struct task *t, struct sysc *sc, uint64_t flags, int exit_s
 	sc->args[0] = host;
 	sc->args[1] = stack;
 	/* With CLONE_PIDFD the host stores the pidfd where parent_tid points. */
-	sc->args[2] = (flags & CLONE_PIDFD) ? ptid : 0;
+	sc->args[2] = (flags & CLONE_PIDFD) ? pidfd : 0;
 	sc->args[3] = ctid;	/* for CLONE_CHILD_CLEARTID, which the host does */
 	sc->args[4] = tls;
 	sc->args[5] = 0;
@@ -127,12 +128,12 @@ static long do_clone(struct task *t, struct sysc *sc, uint64_t flags, int exit_s
 
 long sys_fork(struct task *t, struct sysc *sc)
 {
-	return do_clone(t, sc, 0, SIGCHLD, 0, 0, 0, 0, 0);
+	return do_clone(t, sc, 0, SIGCHLD, 0, 0, 0, 0, 0, 0);
 }
 
 long sys_vfork(struct task *t, struct sysc *sc)
 {
-	return do_clone(t, sc, CLONE_VM | CLONE_VFORK, SIGCHLD, 0, 0, 0, 0, 0);
+	return do_clone(t, sc, CLONE_VM | CLONE_VFORK, SIGCHLD, 0, 0, 0, 0, 0, 0);
 }
 
 /* clone(flags, stack, parent_tid, child_tid, tls) — x86-64 argument order. */
@@ -142,8 +143,9 @@ long sys_clone(struct task *t, struct sysc *sc)
 
 	if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID))
 		return -EINVAL;	/* both would use parent_tid */
+	/* Legacy clone stores a pidfd where parent_tid points. */
 	return do_clone(t, sc, flags & ~CSIGNAL, (int)(flags & CSIGNAL), sc->args[1],
-			sc->args[2], sc->args[3], sc->args[4], 0);
+			sc->args[2], sc->args[3], sc->args[4], 0, sc->args[2]);
 }
 
 long sys_clone3(struct task *t, struct sysc *sc)
@@ -209,8 +211,7 @@ long sys_clone3(struct task *t, struct sysc *sc)
 	}
 	return do_clone(t, sc, ca.flags & ~CSIGNAL, (int)ca.exit_signal,
 			ca.stack ? ca.stack + ca.stack_size : 0,
-			(ca.flags & CLONE_PIDFD) ? ca.pidfd : ca.parent_tid, ca.child_tid, ca.tls,
-			set_tid);
+			ca.parent_tid, ca.child_tid, ca.tls, set_tid, ca.pidfd);
 }
 
 /*
@@ -228,7 +229,8 @@ void fork_event(struct task *t, pid_t child_host)
 	c = task_create(t, child_host, flags, sc->u.clone.exit_signal, sc->u.clone.set_tid);
 	if (!c) {
 		/* No pid for it (EAGAIN at pid_max, EEXIST for set_tid): undo. */
-		sc->u.clone.err = errno == EEXIST ? -EEXIST : -EAGAIN;
+		sc->u.clone.err = (errno == EEXIST || errno == ENOMEM || errno == ENOSPC) ? -errno
+										  : -EAGAIN;
 		kill(child_host, SIGKILL);
 		loop_forget_early(child_host);
 		return;

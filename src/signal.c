@@ -204,8 +204,10 @@ long sys_kill(struct task *t, struct sysc *sc)
 			struct process *pr = find_process_ns(nr, ns);
 			int r;
 
+			/* Only the caller's own namespace init is spared, as Linux. */
 			if (!pr || pr == t->proc || pr->state != PROC_ALIVE ||
-			    process_tgid_nr_ns(pr, ns) != nr || is_ns_init(pr))
+			    process_tgid_nr_ns(pr, ns) != nr ||
+			    (ns->child_reaper && pr == ns->child_reaper->proc))
 				continue;
 			r = group_send(t, pr, sig);
 			count++;

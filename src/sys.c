@@ -164,6 +164,19 @@ long sys_setdomainname(struct task *t, struct sysc *sc)
 	return set_uts_name(t, sc, t->uts->domainname);
 }
 
+/* Every existing descendant must look for the subreaper when orphaned. */
+static void mark_subreaper_subtree(struct process *p)
+{
+	struct process *c;
+
+	list_for_each_entry(c, &p->children, sibling) {
+		if (c->has_child_subreaper)
+			continue;	/* its subtree is marked already */
+		c->has_child_subreaper = true;
+		mark_subreaper_subtree(c);
+	}
+}
+
 /*
  * prctl: the options that concern umk's state are emulated; PR_SET_DUMPABLE
  * is kept from the host (a non-dumpable guest would lock umk out of its
@@ -178,13 +191,8 @@ long sys_prctl(struct task *t, struct sysc *sc)
 	switch ((int)sc->args[0]) {
 	case PR_SET_CHILD_SUBREAPER:
 		p->is_child_subreaper = a2 != 0;
-		if (a2) {
-			/* Descendants must look for it when they are orphaned. */
-			struct process *c;
-
-			list_for_each_entry(c, &p->children, sibling)
-				c->has_child_subreaper = true;
-		}
+		if (a2)
+			mark_subreaper_subtree(p);
 		return 0;
 	case PR_GET_CHILD_SUBREAPER:
 		v = p->is_child_subreaper;
