@@ -1,2 +1,738 @@
+/*
+ * Guest integration tests: real programs (busybox and the small static
+ * programs in tests/guest/, installed in the guest at /usr/local/bin) run
+ * under umk, and — wherever the output is deterministic — the same program
+ * natively as the init of a fresh pid namespace, which is the behaviour umk
+ * must reproduce. Every umk run happens as the caller and, when root, as the
+ * user nobody (see harness.c).
+ *
+ * Tests marked "UMK BUG" assert the correct Linux behaviour that umk does not
+ * have yet.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <check.h>
-Suite *suite_guest(void) { return suite_create("guest"); }
+#include "harness.h"
+
+#define G(name) "/usr/local/bin/" name
+
+/* The native run must print expect and exit with code (so the test itself is
+ * right about Linux), and so must umk. */
+static void expect_linux(const char *const argv[], const char *expect, int code)
+{
+	struct run_result r;
+
+	ck_assert_int_eq(h_native(&r, 30, argv), 0);
+	ck_assert_msg(!r.timed_out, "native run timed out");
+	ck_assert_msg(r.code == code && !strcmp(r.out, expect),
+		      "native: exit %d (want %d)\n--- stdout:\n%s--- want:\n%s--- stderr:\n%s",
+		      r.code, code, r.out, expect, r.err);
+	h_free(&r);
+	h_expect_umk(argv, expect, code);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* ---- 1. busybox shell ------------------------------------------------- */
+
+/* The shell is pid 1, its child sees parent 1, the user is root and the
+ * hostname is umk's. */
+START_TEST(test_shell_identity)
+{
+	h_expect_umk(ARGV("/bin/sh", "-c", "echo $$; sh -c \"echo \\$PPID\"; id -u; hostname"),
+		     "1\n1\n0\numk\n", 0);
+}
+END_TEST
+
+/* $$ and a child shell's $PPID are what a fresh pid namespace gives. */
+START_TEST(test_shell_pids_native)
+{
+	expect_linux(ARGV("/bin/sh", "-c", "echo $$; sh -c \"echo \\$PPID\"; id -u"),
+		     "1\n1\n0\n", 0);
+}
+END_TEST
+
+/* ---- 2. exit statuses ------------------------------------------------- */
+
+/* umk exits with the guest's exit code. */
+START_TEST(test_exit_code)
+{
+	expect_linux(ARGV("/bin/sh", "-c", "exit 3"), "", 3);
+}
+END_TEST
+
+/* A (non-init) process that kills itself with SIGTERM dies of it: 143. */
+START_TEST(test_exit_killed_self)
+{
+	expect_linux(ARGV("/bin/sh", "-c", G("killself") "; exit $?"), "", 143);
+}
+END_TEST
+
+/* pid 1 sending itself SIGTERM, which it does not handle: ignored. */
+START_TEST(test_init_kill_self_ignored)
+{
+	expect_linux(ARGV(G("killself"), "init"), "pid 1 kill 0\nalive\n", 0);
+}
+END_TEST
+
+/* An init that writes through NULL dies of SIGSEGV (forced even on an init):
+ * umk exits 128+11. */
+START_TEST(test_init_segv)
+{
+	expect_linux(ARGV(G("segv")), "before\n", 139);
+}
+END_TEST
+
+/* Runs umk with stdout and stderr to /dev/null; returns its pid. */
+static pid_t spawn_quiet(int flags, const char *const argv[])
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		setpgid(0, 0);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		if ((flags & H_UNPRIV) && (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
+			_exit(124);
+		execv(argv[0], (char *const *)argv);
+		_exit(124);
+	}
+	return pid;
+}
+
+/* Waits up to timeout_s for pid; kills its group on timeout. Returns the
+ * shell-style code, or -1 on timeout. */
+static int wait_code(pid_t pid, double timeout_s)
+{
+	double end = now_s() + timeout_s;
+	int st;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		if (now_s() > end) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			return -1;
+		}
+		usleep(10000);
+	}
+}
+
+static void term_umk(int flags)
+{
+	const char *argv[] = { harness_umk(), "run", "--root", harness_root(), "--",
+			       "/bin/sleep", "30", NULL };
+	pid_t pid = spawn_quiet(flags, argv);
+	int code;
+
+	usleep(500000);
+	kill(pid, SIGTERM);
+	code = wait_code(pid, 10);
+	ck_assert_msg(code == 143, "umk after SIGTERM: code %d (want 143)", code);
+}
+
+/* SIGTERM to umk reaches the guest init as a signal from outside its
+ * namespace: the init (no handler) dies of it and umk exits 143. */
+START_TEST(test_sigterm_to_umk)
+{
+	term_umk(0);
+	if (harness_is_root())
+		term_umk(H_UNPRIV);
+}
+END_TEST
+
+/* ---- 3. fork tree ----------------------------------------------------- */
+
+/* A chain of 100 processes, each waiting for its child: the leaf's exit code
+ * travels back up, every getppid() is right, pids are 1..101. */
+START_TEST(test_fork_tree)
+{
+	expect_linux(ARGV(G("forktree"), "100"),
+		     "leaf depth 100 pid 101 ppid 100\ntop pid 1 code 42\n", 0);
+}
+END_TEST
+
+/* ---- 4. orphans ------------------------------------------------------- */
+
+/* A's child B is reparented to pid 1 when A exits; init reaps A, then B. */
+START_TEST(test_orphan_reparent)
+{
+	expect_linux(ARGV(G("orphan")),
+		     "A pid 2 ppid 1\n"
+		     "B pid 3 ppid before 2\n"
+		     "B ppid after 1\n"
+		     "init reaped 2 exit 3\n"
+		     "init reaped 3 exit 5\n"
+		     "then ECHILD\n", 0);
+}
+END_TEST
+
+/* ---- 5. wait4 / waitid ------------------------------------------------ */
+
+/* wait4 and waitid: ECHILD/EINVAL/ESRCH errors, WNOHANG (0, zeroed siginfo),
+ * P_PID/P_PGID/P_ALL, WNOWAIT, CLD_EXITED/CLD_KILLED, CLD_STOPPED and
+ * CLD_CONTINUED, wait4 WUNTRACED/WCONTINUED — as Linux. */
+START_TEST(test_wait)
+{
+	h_expect_same(ARGV(G("waitid")));
+}
+END_TEST
+
+/* UMK BUG: waitid(P_PIDFD) once the child has exited (a guest zombie, or
+ * already reaped) fails with EBADF: umk maps the pidfd through the host's
+ * fdinfo "Pid:", which is -1 after umk reaped the host process. Linux reports
+ * the zombie (CLD_EXITED), and ECHILD once it is reaped. */
+START_TEST(test_wait_pidfd)
+{
+	expect_linux(ARGV(G("waitid"), "pidfd"),
+		     "pidfd_open child: ok\n"
+		     "waitid P_PIDFD WNOHANG: 0 signo 0 code 0 pid 0 uid 0 status 0\n"
+		     "waitid P_PIDFD (blocks until the exit): 0 signo 17 code CLD_EXITED pid 2 uid 0 status 6\n"
+		     "waitid P_PIDFD reaped: -1 ECHILD\n"
+		     "pidfd_open child 2: ok\n"
+		     "waitid P_PID WNOWAIT (child 2 is a zombie): 0 signo 17 code CLD_EXITED pid 3 uid 0 status 8\n"
+		     "waitid P_PIDFD on a zombie: 0 signo 17 code CLD_EXITED pid 3 uid 0 status 8\n"
+		     "pidfd_open 999: -1 ESRCH\n"
+		     "waitid P_PIDFD bad fd: -1 EBADF\n"
+		     "waitid P_PIDFD not a pidfd: -1 EBADF\n", 0);
+}
+END_TEST
+
+/* ---- 6. zombies ------------------------------------------------------- */
+
+struct proc_info {
+	pid_t pid, ppid;
+	char state;
+	char comm[32];
+};
+
+static int read_stat(pid_t pid, struct proc_info *pi)
+{
+	char path[64], buf[512], *l, *r;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	l = strchr(buf, '(');
+	r = strrchr(buf, ')');
+	if (!l || !r || r < l)
+		return -1;
+	pi->pid = pid;
+	snprintf(pi->comm, sizeof(pi->comm), "%.*s", (int)(r - l - 1), l + 1);
+	if (sscanf(r + 1, " %c %d", &pi->state, &pi->ppid) != 2)
+		return -1;
+	return 0;
+}
+
+/* Every host process (up to max). */
+static int all_procs(struct proc_info *out, int max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) && n < max) {
+		pid_t pid = atoi(e->d_name);
+
+		if (pid > 0 && read_stat(pid, &out[n]) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static bool descends_from(const struct proc_info *ps, int n, pid_t pid, pid_t ancestor)
+{
+	for (int depth = 0; depth < 4096 && pid > 1; depth++) {
+		int i;
+
+		if (pid == ancestor)
+			return true;
+		for (i = 0; i < n && ps[i].pid != pid; i++)
+			;
+		if (i == n)
+			return false;
+		pid = ps[i].ppid;
+	}
+	return false;
+}
+
+#define MAXP 65536
+
+/* Host zombies below pid (the umk process). */
+static int zombies_below(pid_t pid, char *which, size_t len)
+{
+	struct proc_info *ps = calloc(MAXP, sizeof(*ps));
+	int n = all_procs(ps, MAXP), z = 0;
+
+	which[0] = '\0';
+	for (int i = 0; i < n; i++)
+		if (ps[i].state == 'Z' && ps[i].pid != pid && descends_from(ps, n, ps[i].pid, pid)) {
+			size_t l = strlen(which);
+
+			z++;
+			snprintf(which + l, len - l, " %d(%s)", ps[i].pid, ps[i].comm);
+		}
+	free(ps);
+	return z;
+}
+
+/* Our own children (we are a subreaper: leaked guest processes land here),
+ * counting zombies named comm; kills the live ones. */
+static int leftovers(const char *comm, int *zombies_named)
+{
+	struct proc_info *ps = calloc(MAXP, sizeof(*ps));
+	int n = all_procs(ps, MAXP), left = 0;
+
+	*zombies_named = 0;
+	for (int i = 0; i < n; i++) {
+		if (ps[i].ppid != getpid())
+			continue;
+		left++;
+		if (ps[i].state == 'Z' && !strcmp(ps[i].comm, comm))
+			++*zombies_named;
+		kill(ps[i].pid, SIGKILL);
+	}
+	free(ps);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	return left;
+}
+
+/* umk run ... with stdout to a pipe: its pid; *out is the read end. */
+static pid_t spawn_umk(int flags, const char *const guest[], int *out)
+{
+	const char *argv[32];
+	int p[2], n = 0;
+	pid_t pid;
+
+	argv[n++] = harness_umk();
+	argv[n++] = "run";
+	argv[n++] = "--root";
+	argv[n++] = harness_root();
+	argv[n++] = "--";
+	for (int i = 0; guest[i] && n < 31; i++)
+		argv[n++] = guest[i];
+	argv[n] = NULL;
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		setpgid(0, 0);
+		dup2(null, 0);
+		dup2(p[1], 1);
+		dup2(null, 2);
+		if ((flags & H_UNPRIV) && (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
+			_exit(124);
+		execv(argv[0], (char *const *)argv);
+		_exit(124);
+	}
+	close(p[1]);
+	*out = p[0];
+	return pid;
+}
+
+/* Reads fd until its text contains want (or EOF / timeout): true if found. */
+static bool read_until(int fd, char *buf, size_t len, const char *want, double timeout_s)
+{
+	double end = now_s() + timeout_s;
+	size_t have = 0;
+
+	buf[0] = '\0';
+	while (!strstr(buf, want) && now_s() < end) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t r;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		r = read(fd, buf + have, len - 1 - have);
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		buf[have] = '\0';
+	}
+	return strstr(buf, want) != NULL;
+}
+
+static void zombies_reaped(int flags)
+{
+	char out[4096], which[1024];
+	int fd, code, z, named;
+	pid_t pid = spawn_umk(flags, ARGV(G("zombies"), "reap", "200"), &fd);
+	bool done = read_until(fd, out, sizeof(out), "done\n", 20);
+
+	/* The guest sleeps 1 s after "done": look now, while umk still runs. */
+	z = done ? zombies_below(pid, which, sizeof(which)) : 0;
+	close(fd);
+	code = wait_code(pid, 20);
+	ck_assert_msg(done, "no \"done\" from the guest; stdout: %s", out);
+	ck_assert_str_eq(out, "reaped 200 bad 0\ndone\n");
+	ck_assert_msg(z == 0, "%d host zombies under umk after the guest reaped them:%s", z, which);
+	ck_assert_int_eq(code, 0);
+	ck_assert_int_eq(leftovers("zombies", &named), 0);
+}
+
+/* 200 children that exit at once and are reaped by the guest: umk reaps the
+ * host processes too — no host zombie under umk while it still runs. */
+START_TEST(test_zombies_reaped)
+{
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	zombies_reaped(0);
+	if (harness_is_root())
+		zombies_reaped(H_UNPRIV);
+}
+END_TEST
+
+static void zombies_left(int flags, const char *mode, const char *expect)
+{
+	struct run_result r;
+	int before, after, left;
+	double t0 = now_s();
+
+	leftovers("zombies", &before);
+	ck_assert_int_eq(h_umk(&r, flags, 30, NULL, ARGV(G("zombies"), mode, "200")), 0);
+	ck_assert_msg(!r.timed_out, "umk timed out (%s)", mode);
+	ck_assert_msg(r.code == 0 && !strcmp(r.out, expect), "%s: exit %d, stdout %s, stderr %s",
+		      mode, r.code, r.out, r.err);
+	ck_assert_msg(now_s() - t0 < 15, "%s: umk took %.1f s", mode, now_s() - t0);
+	h_free(&r);
+	/* Anything umk left behind was reparented to us (a subreaper). */
+	left = leftovers("zombies", &after);
+	ck_assert_msg(left == 0 && after <= before,
+		      "%s: %d host processes left after umk exited (%d zombies named zombies)",
+		      mode, left, after);
+}
+
+/* 200 children never waited for; init exits: once umk has exited no host
+ * process (zombie or not) is left behind. */
+START_TEST(test_zombies_unreaped)
+{
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	zombies_left(0, "noreap", "forked 200\n");
+	if (harness_is_root())
+		zombies_left(H_UNPRIV, "noreap", "forked 200\n");
+}
+END_TEST
+
+/* When init exits, the rest of its pid namespace dies with it: 200 children
+ * sleeping 60 s do not keep umk (or host processes) alive. */
+START_TEST(test_init_exit_kills_namespace)
+{
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	zombies_left(0, "orphans", "forked 200\n");
+	if (harness_is_root())
+		zombies_left(H_UNPRIV, "orphans", "forked 200\n");
+}
+END_TEST
+
+/* ---- 7. threads and clone3 -------------------------------------------- */
+
+/* 4 pthreads (clone3): each has its own tid (2..5), shares the pid; joins
+ * return their values; the main thread's tid is its pid. */
+START_TEST(test_threads)
+{
+	expect_linux(ARGV(G("threads")),
+		     "main: pid 1 tid==pid 1\n"
+		     "thread 0: returned 100 tid!=pid 1 pid==main 1 tid 2\n"
+		     "thread 1: returned 101 tid!=pid 1 pid==main 1 tid 3\n"
+		     "thread 2: returned 102 tid!=pid 1 pid==main 1 tid 4\n"
+		     "thread 3: returned 103 tid!=pid 1 pid==main 1 tid 5\n"
+		     "counter 40000\n"
+		     "main: tid==pid 1\n", 0);
+}
+END_TEST
+
+/* clone3 with a bad size (EINVAL) or a nonzero tail (E2BIG), CLONE_THREAD
+ * without CLONE_SIGHAND and CLONE_SIGHAND without CLONE_VM (EINVAL, clone
+ * and clone3), a bad exit_signal; clone3 as a plain fork works. */
+START_TEST(test_clone_errors)
+{
+	expect_linux(ARGV(G("threads"), "bad"),
+		     "clone3 size 8: -1 EINVAL\n"
+		     "clone3 size 0: -1 EINVAL\n"
+		     "clone3 oversized, nonzero tail: -1 E2BIG\n"
+		     "clone3 CLONE_THREAD without CLONE_SIGHAND: -1 EINVAL\n"
+		     "clone3 CLONE_SIGHAND without CLONE_VM: -1 EINVAL\n"
+		     "clone3 bad exit_signal: -1 EINVAL\n"
+		     "clone CLONE_THREAD without CLONE_SIGHAND: -1 EINVAL\n"
+		     "clone CLONE_SIGHAND without CLONE_VM: -1 EINVAL\n"
+		     "clone3 child: pid 2 ppid 1\n"
+		     "clone3 fork: waitpid 1 exited 9\n", 0);
+}
+END_TEST
+
+/* ---- 8. vfork --------------------------------------------------------- */
+
+/* vfork + exec of busybox applets (true, false, sh), a missing program, and a
+ * child that kills itself: the parent reaps each with the right status. */
+START_TEST(test_vfork_exec)
+{
+	expect_linux(ARGV(G("vfork_exec")),
+		     "true: pid 2 exited 0\n"
+		     "false: pid 3 exited 1\n"
+		     "sh exit 5: pid 4 exited 5\n"
+		     "child pid 5\n"
+		     "sh echo: pid 5 exited 0\n"
+		     "missing: pid 6 exited 127\n"
+		     "kill self: pid 7 signaled 10\n", 0);
+}
+END_TEST
+
+/* ---- 9. the loop is never blocked ------------------------------------- */
+
+static void noblock(int flags)
+{
+	struct run_result r;
+	double t0 = now_s();
+
+	ck_assert_int_eq(h_umk(&r, flags, 20, NULL, ARGV(G("noblock"))), 0);
+	ck_assert_msg(!r.timed_out, "umk timed out: one blocked guest stalled the others");
+	ck_assert_msg(r.code == 0 && !strcmp(r.out, "B done\nok\n"), "exit %d, stdout %s, stderr %s",
+		      r.code, r.out, r.err);
+	ck_assert_msg(now_s() - t0 < 10, "took %.1f s", now_s() - t0);
+	h_free(&r);
+}
+
+/* A guest blocked in read() and init blocked in waitpid() do not stop
+ * another guest's 10,000 trapped getppid() calls. */
+START_TEST(test_loop_not_blocked)
+{
+	struct run_result r;
+
+	ck_assert_int_eq(h_native(&r, 20, ARGV(G("noblock"))), 0);
+	ck_assert_str_eq(r.out, "B done\nok\n");
+	h_free(&r);
+	noblock(0);
+	if (harness_is_root())
+		noblock(H_UNPRIV);
+}
+END_TEST
+
+/* ---- 10. kill --------------------------------------------------------- */
+
+/* kill: ESRCH/EINVAL errors, kill(-pgrp) reaching a whole group, kill(-1)
+ * (ESRCH alone, everyone but the sender otherwise); pid 1 ignores SIGTERM,
+ * SIGKILL and SIGHUP from inside its namespace when it has no handler, but
+ * gets a signal it handles. */
+START_TEST(test_kill)
+{
+	h_expect_same(ARGV(G("killsem")));
+}
+END_TEST
+
+/* ---- 11. sessions and process groups ---------------------------------- */
+
+/* setsid/setpgid/getpgid/getsid/getpgrp: results and errors (EPERM, ESRCH,
+ * EINVAL) across a child and a grandchild in another session. */
+START_TEST(test_pgrp)
+{
+	h_expect_same(ARGV(G("pgrp")));
+}
+END_TEST
+
+/* umk's init starts as the leader of session 1 and process group 1
+ * (natively, under unshare, they belong to the outside and read as 0). */
+START_TEST(test_init_session)
+{
+	h_expect_umk(ARGV(G("pgrp"), "ids"), "pid 1 pgid 1 sid 1\n", 0);
+}
+END_TEST
+
+/* setpgid() on a child known to have exec'd (it wrote a line from the new
+ * program) fails with EACCES, every time. (Right after vfork() returns, even
+ * Linux sometimes lets it through: the parent wakes before the exec is done.) */
+START_TEST(test_setpgid_after_exec)
+{
+	expect_linux(ARGV(G("pgrp"), "exec", "20"),
+		     "setpgid after exec: EACCES 20/20, still in our group 20/20\n", 0);
+}
+END_TEST
+
+/* ---- 12. execve ------------------------------------------------------- */
+
+/* execve errors (ENOENT, EACCES for a directory and a non-executable ELF,
+ * ENOTDIR, ENOEXEC, EFAULT, a missing interpreter) and #! scripts: $0 is the
+ * path as given, argv follows, "#! interp arg" passes one argument. */
+START_TEST(test_exec_errors)
+{
+	h_expect_same(ARGV(G("execerr")));
+}
+END_TEST
+
+/* UMK BUG: umk resolves #! itself and execs the interpreter, so a script
+ * with no x bit runs; Linux fails the execve with EACCES. */
+START_TEST(test_exec_script_needs_x)
+{
+	expect_linux(ARGV(G("execerr"), "noxscript"),
+		     "nonexistent: -1 ENOENT\n"
+		     "nonexistent dir component: -1 ENOENT\n"
+		     "empty path: -1 ENOENT\n"
+		     "directory: -1 EACCES\n"
+		     "file as directory: -1 ENOTDIR\n"
+		     "script without x bit: -1 EACCES\n", 0);
+}
+END_TEST
+
+/* ---- 13. the command line --------------------------------------------- */
+
+static void cli_missing(int flags, const char *prog, int want)
+{
+	struct run_result r;
+
+	ck_assert_int_eq(h_umk(&r, flags, 30, NULL, ARGV(prog)), 0);
+	ck_assert_msg(r.code == want && r.out_len == 0 && count_lines(r.err) == 1 &&
+			      r.err[r.err_len - 1] == '\n',
+		      "umk run %s: exit %d (want %d), stdout \"%s\", stderr \"%s\"", prog, r.code,
+		      want, r.out, r.err);
+	h_free(&r);
+}
+
+/* A program not in the guest: exit 127 and one line on stderr (an absolute
+ * path, or a name looked up in the guest's PATH); one that cannot be
+ * executed: 126. */
+START_TEST(test_cli_not_found)
+{
+	cli_missing(0, "/no/such/program", 127);
+	cli_missing(0, "no-such-program", 127);
+	cli_missing(0, "/etc/passwd", 126);
+	if (harness_is_root()) {
+		cli_missing(H_UNPRIV, "/no/such/program", 127);
+		cli_missing(H_UNPRIV, "no-such-program", 127);
+	}
+}
+END_TEST
+
+/* --version and --help exit 0; help mentions "run"; an unknown option fails. */
+START_TEST(test_cli_version_help)
+{
+	struct run_result r;
+
+	ck_assert_int_eq(h_run(&r, 0, 10, NULL, ARGV(harness_umk(), "--version")), 0);
+	ck_assert_msg(r.code == 0 && r.out_len > 0, "--version: exit %d, stdout %s", r.code, r.out);
+	h_free(&r);
+	ck_assert_int_eq(h_run(&r, 0, 10, NULL, ARGV(harness_umk(), "--help")), 0);
+	ck_assert_msg(r.code == 0 && strstr(r.out, "run"), "--help: exit %d, stdout %s", r.code,
+		      r.out);
+	h_free(&r);
+	ck_assert_int_eq(h_run(&r, 0, 10, NULL, ARGV(harness_umk(), "--no-such-option")), 0);
+	ck_assert_msg(r.code != 0 && r.err_len > 0, "--no-such-option: exit %d", r.code);
+	h_free(&r);
+}
+END_TEST
+
+Suite *suite_guest(void)
+{
+	Suite *s = suite_create("guest");
+	TCase *tc;
+
+	tc = tcase_create("shell");
+	tcase_add_test(tc, test_shell_identity);
+	tcase_add_test(tc, test_shell_pids_native);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("exit");
+	tcase_add_test(tc, test_exit_code);
+	tcase_add_test(tc, test_exit_killed_self);
+	tcase_add_test(tc, test_init_kill_self_ignored);
+	tcase_add_test(tc, test_init_segv);
+	tcase_add_test(tc, test_sigterm_to_umk);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("process tree");
+	tcase_add_test(tc, test_fork_tree);
+	tcase_add_test(tc, test_orphan_reparent);
+	tcase_add_test(tc, test_vfork_exec);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("wait");
+	tcase_add_test(tc, test_wait);
+	tcase_add_test(tc, test_wait_pidfd);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("zombies");
+	tcase_add_test(tc, test_zombies_reaped);
+	tcase_add_test(tc, test_zombies_unreaped);
+	tcase_add_test(tc, test_init_exit_kills_namespace);
+	tcase_set_timeout(tc, 90);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("threads");
+	tcase_add_test(tc, test_threads);
+	tcase_add_test(tc, test_clone_errors);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("loop");
+	tcase_add_test(tc, test_loop_not_blocked);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("signals and groups");
+	tcase_add_test(tc, test_kill);
+	tcase_add_test(tc, test_pgrp);
+	tcase_add_test(tc, test_init_session);
+	tcase_add_test(tc, test_setpgid_after_exec);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("exec");
+	tcase_add_test(tc, test_exec_errors);
+	tcase_add_test(tc, test_exec_script_needs_x);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("cli");
+	tcase_add_test(tc, test_cli_not_found);
+	tcase_add_test(tc, test_cli_version_help);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
