@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <linux/capability.h>
 #include <sys/syscall.h>
 #include "umk/fs.h"
 #include "umk/handlers.h"
@@ -156,6 +158,29 @@ static int elf_interp(const char *host, const char *head, ssize_t n, char *out, 
 	return r;
 }
 
+/*
+ * The execute permission the host no longer checks for a #! script (it execs
+ * the interpreter): as Linux's may_open(MAY_EXEC) with the guest's
+ * credentials, on a mount that allows exec.
+ */
+static int may_exec(struct task *t, const struct stat *st, const char *host)
+{
+	struct statvfs v;
+	unsigned bit;
+
+	if (statvfs(host, &v) == 0 && (v.f_flag & ST_NOEXEC))
+		return -EACCES;
+	if (cred_capable(&t->cred, CAP_DAC_OVERRIDE))
+		return (st->st_mode & 0111) ? 0 : -EACCES;
+	if (st->st_uid == t->cred.fsuid)
+		bit = 0100;
+	else if (st->st_gid == t->cred.fsgid)
+		bit = 0010;
+	else
+		bit = 0001;
+	return (st->st_mode & bit) ? 0 : -EACCES;
+}
+
 static int push_string(struct task *t, uint64_t *sp, const char *s, uint64_t *addr)
 {
 	return push_to_guest_stack(t, sp, s, strlen(s) + 1, addr);
@@ -222,6 +247,8 @@ static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 			r = s;
 			goto out;
 		}
+		if (s > 0 && (r = may_exec(t, &st, res->host)))
+			goto out;
 		if (s == 0) {
 			s = elf_interp(res->host, head, hn, interp_buf, sizeof(interp_buf));
 			if (s < 0) {

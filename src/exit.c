@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include "umk/exit.h"
 #include "umk/handlers.h"
+#include "umk/pidfd.h"
 #include "umk/signal.h"
 #include "umk/syscall.h"
 #include "umk/uaccess.h"
@@ -49,6 +50,7 @@ static void release_process(struct process *p)
 		ru_add(&p->parent->ru_children, &p->ru_children);
 	}
 	p->state = PROC_DEAD;
+	pidfd_forget(p->tgid);
 	if (kernel.init == p)
 		return;	/* kept for umk's exit status */
 	process_free(p);
@@ -305,28 +307,6 @@ static int do_wait_pass(struct task *t, struct wait_opts *wo)
 	return any ? 0 : -ECHILD;
 }
 
-/* A pidfd of the guest names a host process: which guest process is it? */
-static struct pid *pidfd_to_pid(struct task *t, int fd)
-{
-	char path[64], line[128];
-	FILE *f;
-	pid_t host = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", t->host_tid, fd);
-	f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Pid: %d", &host) == 1)
-			break;
-	fclose(f);
-	if (host <= 0)
-		return NULL;
-	struct task *o = task_by_host(host);
-
-	return o ? o->proc->tgid : NULL;
-}
-
 static long wait_common(struct task *t, struct sysc *sc, struct wait_opts *wo)
 {
 	int r = do_wait_pass(t, wo);
@@ -385,6 +365,7 @@ long sys_waitid(struct task *t, struct sysc *sc)
 	struct pid_namespace *ns = task_active_pid_ns(t);
 	struct wait_opts wo = { 0 };
 	long r;
+	int err;
 
 	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD |
 			__WCLONE | __WALL))
@@ -413,9 +394,9 @@ long sys_waitid(struct task *t, struct sysc *sc)
 		if (upid < 0)
 			return -EINVAL;
 		wo.type = P_PID;
-		wo.pid = pidfd_to_pid(t, upid);
+		wo.pid = pidfd_lookup(t, upid, &err);
 		if (!wo.pid)
-			return -EBADF;
+			return err;
 		break;
 	default:
 		return -EINVAL;

@@ -31,6 +31,7 @@
 #include "umk/fork.h"
 #include "umk/handlers.h"
 #include "umk/loop.h"
+#include "umk/pidfd.h"
 #include "umk/syscall.h"
 #include "umk/uaccess.h"
 #include "umk/umk.h"
@@ -51,11 +52,18 @@
 
 static void clone_exit(struct task *t, struct sysc *sc)
 {
-	(void)t;
-	if (sc->u.clone.err)
+	if (sc->u.clone.err) {
 		sc->ret = sc->u.clone.err;
-	else if (sc->ret > 0)
+	} else if (sc->ret > 0) {
+		int fd;
+
 		sc->ret = sc->u.clone.child_vnr;
+		if ((sc->u.clone.flags & CLONE_PIDFD) &&
+		    !copy_from_guest(t, &fd, sc->args[2], sizeof(fd)))
+			pidfd_remember(t, fd, sc->u.clone.child_pid);
+	}
+	put_pid(sc->u.clone.child_pid);
+	sc->u.clone.child_pid = NULL;
 }
 
 /*
@@ -112,6 +120,7 @@ static long do_clone(struct task *t, struct sysc *sc, uint64_t flags, int exit_s
 	sc->u.clone.set_tid = set_tid;
 	sc->u.clone.err = 0;
 	sc->u.clone.child_vnr = 0;
+	sc->u.clone.child_pid = NULL;
 
 	sc->nr = SYS_clone;
 	sc->args[0] = host;
@@ -239,6 +248,7 @@ void fork_event(struct task *t, pid_t child_host)
 	c->restore_start_args = true;
 	vnr = task_pid_nr_ns(c, task_active_pid_ns(t));
 	sc->u.clone.child_vnr = vnr;
+	sc->u.clone.child_pid = get_pid((flags & CLONE_THREAD) ? c->pid : c->proc->tgid);
 	if (flags & CLONE_PARENT_SETTID)
 		copy_to_guest(t, sc->u.clone.ptid, &vnr, sizeof(vnr));
 	if (flags & CLONE_CHILD_SETTID) {

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <linux/sockios.h>
 #include "umk/handlers.h"
+#include "umk/pidfd.h"
 #include "umk/seccomp.h"
 #include "umk/syscall.h"
 #include "umk/uaccess.h"
@@ -73,6 +74,15 @@ long sys_kcmp(struct task *t, struct sysc *sc)
 	return translate_arg(t, sc, 1);
 }
 
+static void pidfd_open_exit(struct task *t, struct sysc *sc)
+{
+	struct pid *pid = (struct pid *)(uintptr_t)sc->u.data[0];
+
+	if (sc->ret >= 0)
+		pidfd_remember(t, (int)sc->ret, pid);
+	put_pid(pid);
+}
+
 long sys_pidfd_open(struct task *t, struct sysc *sc)
 {
 	pid_t pid = (pid_t)sc->args[0];
@@ -85,6 +95,9 @@ long sys_pidfd_open(struct task *t, struct sysc *sc)
 		return -ESRCH;
 	sc->args[0] = (uint64_t)o->host_tid;
 	sc->args_dirty = true;
+	/* PIDFD_THREAD names the thread; otherwise the thread group. */
+	sc->u.data[0] = (uintptr_t)get_pid((sc->args[1] & O_EXCL) ? o->pid : o->proc->tgid);
+	sc->on_exit = pidfd_open_exit;
 	return SYSC_NATIVE;
 }
 

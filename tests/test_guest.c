@@ -6,8 +6,6 @@
  * must reproduce. Every umk run happens as the caller and, when root, as the
  * user nobody (see harness.c).
  *
- * Tests marked "UMK BUG" assert the correct Linux behaviour that umk does not
- * have yet.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -213,10 +211,8 @@ START_TEST(test_wait)
 }
 END_TEST
 
-/* UMK BUG: waitid(P_PIDFD) once the child has exited (a guest zombie, or
- * already reaped) fails with EBADF: umk maps the pidfd through the host's
- * fdinfo "Pid:", which is -1 after umk reaped the host process. Linux reports
- * the zombie (CLD_EXITED), and ECHILD once it is reaped. */
+/* waitid(P_PIDFD) keeps naming the child after it exits (umk reaps the host
+ * process at once): Linux reports the zombie (CLD_EXITED), then ECHILD. */
 START_TEST(test_wait_pidfd)
 {
 	expect_linux(ARGV(G("waitid"), "pidfd"),
@@ -603,8 +599,8 @@ START_TEST(test_exec_errors)
 }
 END_TEST
 
-/* UMK BUG: umk resolves #! itself and execs the interpreter, so a script
- * with no x bit runs; Linux fails the execve with EACCES. */
+/* A #! script with no x bit fails with EACCES (umk execs the interpreter
+ * itself, so it must check the script's permission as Linux does). */
 START_TEST(test_exec_script_needs_x)
 {
 	expect_linux(ARGV(G("execerr"), "noxscript"),

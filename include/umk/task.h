@@ -72,6 +72,7 @@ struct sysc {
 			int exit_signal;
 			pid_t set_tid;
 			pid_t child_vnr;
+			struct pid *child_pid;	/* reference, for CLONE_PIDFD */
 			long err;
 		} clone;
 		struct {
