@@ -180,7 +180,6 @@ void task_reaped(struct task *t, int status, const struct rusage *ru)
 	if (--p->nr_threads > 0) {
 		if (t != p->leader)
 			task_free(t);
-		/* A group whose other threads are all stopped is now stopped. */
 		return;
 	}
 	exit_notify(p);

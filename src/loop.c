@@ -327,9 +327,13 @@ int loop_run(int sfd)
 				continue;
 			ssize_t r;
 
-			while ((r = read(sfd, si, sizeof(si))) > 0)
-				for (size_t k = 0; k < (size_t)r / sizeof(si[0]); k++)
+			/* One read clears SIGCHLD (it does not queue); read again only
+			 * when the buffer came back full. One syscall less per stop. */
+			do {
+				r = read(sfd, si, sizeof(si));
+				for (size_t k = 0; r > 0 && k < (size_t)r / sizeof(si[0]); k++)
 					umk_signal(&si[k], &terms);
+			} while (r == (ssize_t)sizeof(si));
 		}
 	}
 	close(epfd);

@@ -30,11 +30,16 @@ static bool trace_this(const struct sysc *sc)
 static void log_unknown(long nr)
 {
 	static unsigned char seen[SYSCALL_MAX];
+	static bool seen_other;	/* numbers past the table: one line for all */
 
 	if (nr >= 0 && nr < SYSCALL_MAX) {
 		if (seen[nr])
 			return;
 		seen[nr] = 1;
+	} else {
+		if (seen_other)
+			return;
+		seen_other = true;
 	}
 	umk_log("guest used unsupported syscall %s (%ld): ENOSYS", syscall_name(nr), nr);
 }
