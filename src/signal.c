@@ -141,17 +141,19 @@ static bool from_inside(struct task *sender, const struct process *p)
 }
 
 /*
- * An init only gets signals it handles, from inside (sig_task_ignored() with
- * SIGNAL_UNKILLABLE). True: the signal is silently dropped.
+ * A namespace's init only gets the signals it handles (sig_task_ignored() with
+ * SIGNAL_UNKILLABLE); SIGKILL and SIGSTOP are dropped from inside its
+ * namespace and forced from an ancestor one (pid_namespaces(7)).
+ * True: the signal is silently dropped.
  */
 static bool init_drops(struct task *sender, struct process *p, int sig)
 {
 	struct sigstate s;
 
-	if (!is_ns_init(p) || !from_inside(sender, p))
+	if (!is_ns_init(p))
 		return false;
 	if (sig == SIGKILL || sig == SIGSTOP)
-		return true;
+		return from_inside(sender, p);
 	return process_sigstate(p, &s) == 0 && !sig_in(s.caught, sig);
 }
 

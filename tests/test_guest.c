@@ -660,6 +660,14 @@ START_TEST(test_cli_version_help)
 }
 END_TEST
 
+/* A nested pid namespace: pid 1 inside, and its init ignores an unhandled
+ * SIGTERM from the parent namespace but not SIGKILL. */
+START_TEST(test_nested_pidns)
+{
+	h_expect_same(ARGV("/usr/local/bin/nestedns"));
+}
+END_TEST
+
 Suite *suite_guest(void)
 {
 	Suite *s = suite_create("guest");
@@ -728,6 +736,11 @@ Suite *suite_guest(void)
 	tc = tcase_create("cli");
 	tcase_add_test(tc, test_cli_not_found);
 	tcase_add_test(tc, test_cli_version_help);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pidns");
+	tcase_add_test(tc, test_nested_pidns);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
