@@ -82,7 +82,9 @@ static ssize_t read_head(const char *host, char *buf, struct stat *st)
 		return -EACCES;
 	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		return 0;	/* unreadable: let the host decide (execute-only is fine for ELF) */
+		/* umk cannot see what the host would load from it (a PT_INTERP
+		 * from outside the view): an image umk cannot read does not run. */
+		return -EACCES;
 	n = read(fd, buf, BINPRM_BUF_SIZE);
 	close(fd);
 	return n < 0 ? 0 : n;
