@@ -66,6 +66,14 @@ static void clone_exit(struct task *t, struct sysc *sc)
 	sc->u.clone.child_pid = NULL;
 }
 
+/* New namespaces need CAP_SYS_ADMIN; only pid and uts ones are modelled so far. */
+static bool ns_flags_check(struct task *t, uint64_t flags)
+{
+	if (!(flags & CLONE_NS_ALL))
+		return false;
+	return !cred_capable(&t->cred, CAP_SYS_ADMIN) || (flags & CLONE_NS_ALL & ~CLONE_NS_EMULATED);
+}
+
 /*
  * The checks of copy_process() that umk must make itself, because the flags
  * it hands the host differ from the guest's.
@@ -86,13 +94,8 @@ static long clone_check(struct task *t, uint64_t flags)
 		return -EINVAL;
 	if ((flags & CLONE_THREAD) && (flags & (CLONE_NEWUSER | CLONE_NEWPID)))
 		return -EINVAL;
-	if (flags & CLONE_NS_ALL) {
-		if (!cred_capable(&t->cred, CAP_SYS_ADMIN))
-			return -EPERM;
-		/* Only the pid and uts namespaces are modelled so far. */
-		if (flags & CLONE_NS_ALL & ~CLONE_NS_EMULATED)
-			return -EPERM;
-	}
+	if (ns_flags_check(t, flags))
+		return -EPERM;
 	/* A new pid namespace after unshare(CLONE_NEWPID) takes one child. */
 	if ((flags & CLONE_THREAD) && t->proc->pid_ns_for_children != task_active_pid_ns(t))
 		return -EINVAL;
@@ -162,24 +165,16 @@ long sys_clone3(struct task *t, struct sysc *sc)
 	struct clone_args ca;
 	uint64_t size = sc->args[1];
 	pid_t set_tid = 0;
+	int r;
 
 	/* copy_clone_args_from_user() */
 	if (size > 4096)
 		return -E2BIG;
 	if (size < CLONE_ARGS_SIZE_VER0)
 		return -EINVAL;
-	memset(&ca, 0, sizeof(ca));
-	if (copy_from_guest(t, &ca, sc->args[0], size < sizeof(ca) ? size : sizeof(ca)))
-		return -EFAULT;
-	if (size > sizeof(ca)) {
-		char tail[4096];
-
-		if (copy_from_guest(t, tail, sc->args[0] + sizeof(ca), size - sizeof(ca)))
-			return -EFAULT;
-		for (uint64_t i = 0; i < size - sizeof(ca); i++)
-			if (tail[i])
-				return -E2BIG;
-	}
+	r = copy_struct_from_guest(t, &ca, sizeof(ca), sc->args[0], size);
+	if (r)
+		return r;
 	if (ca.set_tid_size > MAX_PID_NS_LEVEL || (!ca.set_tid && ca.set_tid_size) ||
 	    (ca.set_tid && !ca.set_tid_size))
 		return -EINVAL;
@@ -267,12 +262,8 @@ long sys_unshare(struct task *t, struct sysc *sc)
 	if (flags & ~(CLONE_THREAD | CLONE_FS | CLONE_NEWNS | CLONE_SIGHAND | CLONE_VM |
 		      CLONE_FILES | CLONE_SYSVSEM | CLONE_NS_ALL))
 		return -EINVAL;
-	if (flags & CLONE_NS_ALL) {
-		if (!cred_capable(&t->cred, CAP_SYS_ADMIN))
-			return -EPERM;
-		if (flags & CLONE_NS_ALL & ~CLONE_NS_EMULATED)
-			return -EPERM;
-	}
+	if (ns_flags_check(t, flags))
+		return -EPERM;
 	if (flags & CLONE_NEWPID) {
 		struct process *p = t->proc;
 		struct pid_namespace *ns;

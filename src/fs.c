@@ -233,18 +233,9 @@ long sys_openat2(struct task *t, struct sysc *sc)
 		return -EINVAL;
 	if (size > 4096)
 		return -E2BIG;
-	memset(&how, 0, sizeof(how));
-	if (copy_from_guest(t, &how, sc->args[2], sizeof(how) < size ? sizeof(how) : size))
-		return -EFAULT;
-	if (size > sizeof(how)) {
-		char tail[4096];
-
-		if (copy_from_guest(t, tail, sc->args[2] + sizeof(how), size - sizeof(how)))
-			return -EFAULT;
-		for (uint64_t i = 0; i < size - sizeof(how); i++)
-			if (tail[i])
-				return -E2BIG;
-	}
+	r = copy_struct_from_guest(t, &how, sizeof(how), sc->args[2], size);
+	if (r)
+		return r;
 	if ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT))
 		return -EINVAL;
 	flags = open_lookup_flags(how.flags);

@@ -288,6 +288,18 @@ static int prio_targets(struct task *t, int which, int who, struct process **out
 
 #define PRIO_MAX_TARGETS 4096
 
+/* PRIO_PROCESS names one thread: the host does it once the tid is translated. */
+static long prio_process(struct task *t, struct sysc *sc, int who)
+{
+	struct task *th = who ? find_task_ns(who, task_active_pid_ns(t)) : t;
+
+	if (!th)
+		return -ESRCH;
+	sc->args[1] = th->host_tid;
+	sc->args_dirty = true;
+	return SYSC_NATIVE;
+}
+
 /* getpriority returns 20 - nice (1..40) for the best of the targets, as Linux. */
 long sys_getpriority(struct task *t, struct sysc *sc)
 {
@@ -296,15 +308,8 @@ long sys_getpriority(struct task *t, struct sysc *sc)
 	long best = -ESRCH;
 	int n;
 
-	if (which == PRIO_PROCESS) {
-		struct task *th = who ? find_task_ns(who, task_active_pid_ns(t)) : t;
-
-		if (!th)
-			return -ESRCH;
-		sc->args[1] = th->host_tid;
-		sc->args_dirty = true;
-		return SYSC_NATIVE;
-	}
+	if (which == PRIO_PROCESS)
+		return prio_process(t, sc, who);
 	if (which != PRIO_PGRP && which != PRIO_USER)
 		return -EINVAL;
 	n = prio_targets(t, which, who, targets, PRIO_MAX_TARGETS);
@@ -331,15 +336,8 @@ long sys_setpriority(struct task *t, struct sysc *sc)
 	long err = -ESRCH;
 	int n;
 
-	if (which == PRIO_PROCESS) {
-		struct task *th = who ? find_task_ns(who, task_active_pid_ns(t)) : t;
-
-		if (!th)
-			return -ESRCH;
-		sc->args[1] = th->host_tid;
-		sc->args_dirty = true;
-		return SYSC_NATIVE;
-	}
+	if (which == PRIO_PROCESS)
+		return prio_process(t, sc, who);
 	if (which != PRIO_PGRP && which != PRIO_USER)
 		return -EINVAL;
 	if (nice < -20)

@@ -69,6 +69,28 @@ long strncpy_from_guest(struct task *t, char *dst, uint64_t src, size_t max)
 	return -ENAMETOOLONG;
 }
 
+int copy_struct_from_guest(struct task *t, void *dst, size_t ksize, uint64_t src, size_t usize)
+{
+	char tail[256];
+	size_t done;
+
+	memset(dst, 0, ksize);
+	if (copy_from_guest(t, dst, src, usize < ksize ? usize : ksize))
+		return -EFAULT;
+	/* Fields this umk does not know must be zero, as check_zeroed_user(). */
+	for (done = ksize; done < usize;) {
+		size_t n = usize - done < sizeof(tail) ? usize - done : sizeof(tail);
+
+		if (copy_from_guest(t, tail, src + done, n))
+			return -EFAULT;
+		for (size_t i = 0; i < n; i++)
+			if (tail[i])
+				return -E2BIG;
+		done += n;
+	}
+	return 0;
+}
+
 int push_to_guest_stack(struct task *t, uint64_t *sp, const void *data, size_t len,
 			uint64_t *addr)
 {

@@ -14,6 +14,10 @@ int copy_to_guest(struct task *t, uint64_t dst, const void *src, size_t len);
 /* Copy a NUL-terminated string of at most max bytes (NUL included).
  * Returns its length, -EFAULT, or -ENAMETOOLONG when no NUL fits in max. */
 long strncpy_from_guest(struct task *t, char *dst, uint64_t src, size_t max);
+/* An extensible struct (clone3's clone_args, openat2's open_how), as Linux's
+ * copy_struct_from_user(): the guest's usize bytes into a ksize struct,
+ * zero-filled; a larger guest struct must have only zeros past ksize (E2BIG). */
+int copy_struct_from_guest(struct task *t, void *dst, size_t ksize, uint64_t src, size_t usize);
 /* Write a temporary copy of data below the stack red zone; returns its guest
  * address in *addr. Used for rewritten syscall arguments until scratch pages. */
 int push_to_guest_stack(struct task *t, uint64_t *sp, const void *data, size_t len,
