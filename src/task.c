@@ -184,6 +184,20 @@ static struct process *process_alloc(void)
 	return p;
 }
 
+/* t is the first thread of the new thread group p, born in namespace ns. */
+static void process_set_leader(struct process *p, struct task *t, struct pid_namespace *ns)
+{
+	t->proc = p;
+	p->leader = t;
+	p->host_tgid = t->host_tid;
+	list_add_tail(&t->thread_node, &p->threads);
+	p->nr_threads = 1;
+	p->pid_ns = ns;
+	p->pid_ns_for_children = ns;
+	ns->refcount += 2;
+	change_pid(p, PIDTYPE_TGID, t->pid);
+}
+
 static struct task *task_alloc(pid_t host_tid, struct pid *pid)
 {
 	struct task *t = xcalloc(1, sizeof(*t));
@@ -210,7 +224,6 @@ struct task *task_create_init(pid_t host_tid, const struct cred *cred, const cha
 		return NULL;
 	p = process_alloc();
 	t = task_alloc(host_tid, pid);
-	t->proc = p;
 	t->cred = *cred;
 	t->fs = xcalloc(1, sizeof(*t->fs));
 	t->fs->refcount = 1;
@@ -222,15 +235,8 @@ struct task *task_create_init(pid_t host_tid, const struct cred *cred, const cha
 	snprintf(t->uts->nodename, sizeof(t->uts->nodename), "%s", config.hostname);
 	snprintf(t->uts->domainname, sizeof(t->uts->domainname), "(none)");
 
-	p->leader = t;
-	p->host_tgid = host_tid;
-	list_add_tail(&t->thread_node, &p->threads);
-	p->nr_threads = 1;
-	p->pid_ns = ns;
-	p->pid_ns_for_children = ns;
-	ns->refcount += 2;
+	process_set_leader(p, t, ns);
 	p->exit_signal = SIGCHLD;
-	change_pid(p, PIDTYPE_TGID, pid);
 	/* The first process leads its own session and process group. */
 	change_pid(p, PIDTYPE_PGID, pid);
 	change_pid(p, PIDTYPE_SID, pid);
@@ -289,14 +295,7 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	struct process *p = process_alloc();
 	struct process *parent = (flags & CLONE_PARENT) ? cp->parent : cp;
 
-	t->proc = p;
-	p->leader = t;
-	p->host_tgid = host_tid;
-	list_add_tail(&t->thread_node, &p->threads);
-	p->nr_threads = 1;
-	p->pid_ns = ns;
-	p->pid_ns_for_children = ns;
-	ns->refcount += 2;
+	process_set_leader(p, t, ns);
 	/* CLONE_PARENT children inherit the caller's exit signal, as Linux. */
 	p->exit_signal = (flags & CLONE_PARENT) ? cp->exit_signal : exit_signal;
 	p->parent = parent;
@@ -304,7 +303,6 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	p->has_child_subreaper = cp->has_child_subreaper || cp->is_child_subreaper;
 	p->dumpable = cp->dumpable;
 	memcpy(p->comm, cp->comm, sizeof(p->comm));
-	change_pid(p, PIDTYPE_TGID, pid);
 	change_pid(p, PIDTYPE_PGID, cp->pgrp);
 	change_pid(p, PIDTYPE_SID, cp->session);
 	if (pid_nr_ns(pid, ns) == 1)
