@@ -54,6 +54,9 @@ static void usage(FILE *f)
 "                         as `[pid N] name(args) = result` on stderr\n"
 "      --trace-file FILE  write the trace to FILE instead\n"
 "      --stats            at exit, print `umk-stats: stops=N` (ptrace stops taken)\n"
+"      --spin-us N        after serving a stop, poll N microseconds for the next\n"
+"                         one before sleeping (default 10; 0: never; off when\n"
+"                         umk may use only one CPU)\n"
 "\n"
 "PROGRAM without a slash is looked up in the guest's PATH inside the root.\n"
 "Exit status: the guest's (128+N if it died of signal N); 125 if umk failed;\n"
@@ -133,6 +136,7 @@ static int cmd_run(int argc, char **argv)
 		{ "trace", optional_argument, NULL, 't' },
 		{ "trace-file", required_argument, NULL, 'T' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "spin-us", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -147,6 +151,7 @@ static int cmd_run(int argc, char **argv)
 	char *termkv;
 
 	config.hostname = "umk";
+	config.spin_us = 10;
 	env = env_set(env, "PATH=" DEFAULT_PATH);
 	env = env_set(env, "HOME=/root");
 	if (asprintf(&termkv, "TERM=%s", term && *term ? term : "dumb") < 0)
@@ -188,6 +193,15 @@ static int cmd_run(int argc, char **argv)
 		case 'S':
 			config.stats = true;
 			break;
+		case 'P': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || end == optarg || v > 100000)
+				umk_die(UMK_EXIT_FAILURE, "--spin-us wants 0..100000, not '%s'", optarg);
+			config.spin_us = (unsigned)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;

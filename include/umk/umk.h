@@ -19,6 +19,7 @@ struct umk_config {
 	int trace;			/* 0 off, 1 handled syscalls, 2 every syscall */
 	FILE *trace_file;
 	bool stats;			/* --stats: report stop counts at exit */
+	unsigned spin_us;		/* --spin-us: stay awake this long after a stop */
 	int pid_max;
 };
 
