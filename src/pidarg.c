@@ -44,8 +44,11 @@ static long host_tid_of(struct task *t, pid_t pid, uint64_t *out)
 
 static long translate_arg(struct task *t, struct sysc *sc, int i)
 {
-	long r = host_tid_of(t, (pid_t)sc->args[i], &sc->args[i]);
+	long r;
 
+	if ((pid_t)sc->args[i] == 0)
+		return SYSC_NATIVE;	/* self: nothing to rewrite, no exit stop */
+	r = host_tid_of(t, (pid_t)sc->args[i], &sc->args[i]);
 	if (r)
 		return r;
 	sc->args_dirty = true;
