@@ -5,7 +5,8 @@
  * Default action: SECCOMP_RET_TRACE, so a syscall umk has not classified
  * never reaches the host kernel. SC_NATIVE entries are allowed outright;
  * a few syscalls are native except for some commands (ioctl and fcntl that
- * name process groups or owners), expressed as ALLOW rules over the
+ * name process groups or owners, the prctl options umk emulates), expressed
+ * as ALLOW rules over the
  * complement of the trapped command values. Commands are compared on their
  * low 32 bits only (the kernel truncates them to unsigned int), so setting
  * high bits cannot dodge the trap. Non-native ABIs (int 0x80, x32) fail
@@ -17,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <fcntl.h>
 #include <linux/sockios.h>
+#include <sys/prctl.h>
 #include "umk/syscall.h"
 #include "umk/umk.h"
 #include "umk/seccomp.h"
@@ -25,6 +27,34 @@ static const uint32_t ioctl_trapped[] = {
 	TIOCGPGRP, TIOCSPGRP, TIOCGSID, FIOSETOWN, SIOCSPGRP, FIOGETOWN, SIOCGPGRP,
 };
 static const uint32_t fcntl_trapped[] = { F_SETOWN, F_GETOWN, F_SETOWN_EX, F_GETOWN_EX };
+/* The prctl options umk emulates (see sys_prctl); the rest are process-local. */
+static const uint32_t prctl_trapped[] = {
+	PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE, PR_SET_DUMPABLE,
+	PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_GET_SECUREBITS, PR_SET_SECUREBITS,
+	PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER,
+};
+
+/* Syscalls that are native except for some values of one argument. */
+static const struct partial {
+	int nr;
+	unsigned arg;
+	const uint32_t *trapped;
+	size_t n;
+} partial[] = {
+#define P(nr, arg, v) { nr, arg, v, sizeof(v) / sizeof(v[0]) }
+	P(SYS_ioctl, 1, ioctl_trapped),
+	P(SYS_fcntl, 1, fcntl_trapped),
+	P(SYS_prctl, 0, prctl_trapped),
+#undef P
+};
+
+static const struct partial *partial_of(long nr)
+{
+	for (size_t i = 0; i < sizeof(partial) / sizeof(partial[0]); i++)
+		if (partial[i].nr == nr)
+			return &partial[i];
+	return NULL;
+}
 
 static int cmp_u32(const void *a, const void *b)
 {
@@ -88,15 +118,12 @@ int seccomp_build_and_load(bool trap_all)
 
 	for (nr = 0; nr < SYSCALL_MAX && !trap_all; nr++) {
 		const struct syscall_desc *d = &syscall_table[nr];
+		const struct partial *pa = partial_of(nr);
 
 		if (d->cls == SC_NATIVE)
 			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
-		else if (nr == SYS_ioctl_nr())
-			r = allow_except(ctx, nr, 1, ioctl_trapped,
-					 sizeof(ioctl_trapped) / sizeof(ioctl_trapped[0]));
-		else if (nr == SYS_fcntl_nr())
-			r = allow_except(ctx, nr, 1, fcntl_trapped,
-					 sizeof(fcntl_trapped) / sizeof(fcntl_trapped[0]));
+		else if (pa)
+			r = allow_except(ctx, nr, pa->arg, pa->trapped, pa->n);
 		else
 			r = 0;
 		if (r < 0)
@@ -110,12 +137,12 @@ out:
 
 bool seccomp_native_cmd(long nr, uint64_t cmd)
 {
-	const uint32_t *v = nr == SYS_ioctl_nr() ? ioctl_trapped : fcntl_trapped;
-	size_t n = nr == SYS_ioctl_nr() ? sizeof(ioctl_trapped) / sizeof(ioctl_trapped[0])
-					: sizeof(fcntl_trapped) / sizeof(fcntl_trapped[0]);
+	const struct partial *pa = partial_of(nr);
 
-	for (size_t i = 0; i < n; i++)
-		if ((uint32_t)cmd == v[i])
+	if (!pa)
+		return false;
+	for (size_t i = 0; i < pa->n; i++)
+		if ((uint32_t)cmd == pa->trapped[i])
 			return false;
 	return true;
 }

@@ -668,6 +668,13 @@ START_TEST(test_nested_pidns)
 }
 END_TEST
 
+/* An orphan goes to its nearest PR_SET_CHILD_SUBREAPER ancestor, not init. */
+START_TEST(test_subreaper)
+{
+	h_expect_same(ARGV("/usr/local/bin/subreaper"));
+}
+END_TEST
+
 Suite *suite_guest(void)
 {
 	Suite *s = suite_create("guest");
@@ -741,6 +748,7 @@ Suite *suite_guest(void)
 
 	tc = tcase_create("pidns");
 	tcase_add_test(tc, test_nested_pidns);
+	tcase_add_test(tc, test_subreaper);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -8,10 +8,7 @@
 /* Build the filter from the syscall table and install it on the calling thread.
  * trap_all (--trace=all): every syscall traps. Returns 0 or -errno. */
 int seccomp_build_and_load(bool trap_all);
-/* For ioctl/fcntl: would this command have run natively (no trap)? */
+/* For ioctl/fcntl/prctl: would this command have run natively (no trap)? */
 bool seccomp_native_cmd(long nr, uint64_t cmd);
-
-static inline int SYS_ioctl_nr(void) { return SYS_ioctl; }
-static inline int SYS_fcntl_nr(void) { return SYS_fcntl; }
 
 #endif
