@@ -675,6 +675,14 @@ START_TEST(test_subreaper)
 }
 END_TEST
 
+/* Bad pointers, flags, lengths and ids to emulated and translated calls fail
+ * as on Linux, and umk survives them all. */
+START_TEST(test_bad_args)
+{
+	h_expect_same(ARGV("/usr/local/bin/badargs"));
+}
+END_TEST
+
 Suite *suite_guest(void)
 {
 	Suite *s = suite_create("guest");
@@ -749,6 +757,7 @@ Suite *suite_guest(void)
 	tc = tcase_create("pidns");
 	tcase_add_test(tc, test_nested_pidns);
 	tcase_add_test(tc, test_subreaper);
+	tcase_add_test(tc, test_bad_args);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
