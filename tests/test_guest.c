@@ -683,6 +683,15 @@ START_TEST(test_bad_args)
 }
 END_TEST
 
+/* Random and hostile arguments to every call umk handles (bounded, seeded):
+ * umk survives and the guest finishes. */
+START_TEST(test_fuzz)
+{
+	h_expect_umk(ARGV("/usr/local/bin/fuzz", "7", "100"), "fuzz done\n", 0);
+	h_expect_umk(ARGV("/usr/local/bin/fuzz", "1234", "100"), "fuzz done\n", 0);
+}
+END_TEST
+
 Suite *suite_guest(void)
 {
 	Suite *s = suite_create("guest");
@@ -758,6 +767,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_nested_pidns);
 	tcase_add_test(tc, test_subreaper);
 	tcase_add_test(tc, test_bad_args);
+	tcase_add_test(tc, test_fuzz);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
