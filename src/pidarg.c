@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -155,6 +156,37 @@ long sys_ioprio_set(struct task *t, struct sysc *sc)
 long sys_ioprio_get(struct task *t, struct sysc *sc)
 {
 	return ioprio_common(t, sc, false);
+}
+
+/*
+ * timer_create: a SIGEV_THREAD_ID notification names a thread by tid (glibc's
+ * SIGEV_THREAD timers do this with a helper thread): the host gets a copy of
+ * the sigevent with the host tid.
+ */
+long sys_timer_create(struct task *t, struct sysc *sc)
+{
+	struct sigevent ev;
+	struct task *o;
+	uint64_t sp, addr;
+	int r;
+
+	if (!sc->args[1])
+		return SYSC_NATIVE;
+	if (copy_from_guest(t, &ev, sc->args[1], sizeof(ev)))
+		return -EFAULT;
+	if (ev.sigev_notify != SIGEV_THREAD_ID)
+		return SYSC_NATIVE;	/* the host reads it again: nothing umk checked */
+	o = find_task_ns(ev._sigev_un._tid, task_active_pid_ns(t));
+	if (!o || o->proc != t->proc)
+		return -EINVAL;	/* as Linux: the thread must be in the caller's group */
+	ev._sigev_un._tid = o->host_tid;
+	sp = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE;
+	r = push_to_guest_stack(t, &sp, &ev, sizeof(ev), &addr);
+	if (r)
+		return r;
+	sc->args[1] = addr;
+	sc->args_dirty = true;
+	return SYSC_NATIVE;
 }
 
 /* F_GETOWN returns a host pid: give the guest its own number back. */

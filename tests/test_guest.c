@@ -692,6 +692,13 @@ START_TEST(test_fuzz)
 }
 END_TEST
 
+/* POSIX timers, including glibc's SIGEV_THREAD (a SIGEV_THREAD_ID guest tid). */
+START_TEST(test_timers)
+{
+	h_expect_same(ARGV("/usr/local/bin/timers"));
+}
+END_TEST
+
 Suite *suite_guest(void)
 {
 	Suite *s = suite_create("guest");
@@ -768,6 +775,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_subreaper);
 	tcase_add_test(tc, test_bad_args);
 	tcase_add_test(tc, test_fuzz);
+	tcase_add_test(tc, test_timers);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -22,7 +22,7 @@ H(setresuid); H(setresgid); H(setfsuid); H(setfsgid); H(capget); H(capset);
 H(kill); H(tkill); H(tgkill); H(rt_sigqueueinfo); H(rt_tgsigqueueinfo);
 /* pidarg.c: pid-taking calls the host runs once the pid is translated */
 H(pid_arg0); H(prlimit64); H(ioprio_set); H(ioprio_get); H(kcmp); H(pidfd_open);
-H(fcntl); H(ioctl);
+H(fcntl); H(ioctl); H(timer_create);
 /* fs.c */
 H(path_at); H(open); H(openat); H(openat2); H(creat); H(chdir); H(fchdir);
 H(getcwd); H(chroot); H(rename2); H(link2); H(symlink); H(utimensat);
