@@ -425,44 +425,157 @@ long sys_fanotify_mark(struct task *t, struct sysc *sc)
 }
 
 /*
- * bind/connect: a pathname AF_UNIX address names a file in the guest's view.
- * Abstract names are host-wide until the file-view issue scopes them.
+ * Socket addresses: a pathname AF_UNIX address names a file in the guest's
+ * view, whether it is bound, connected to or sent to. umk hands the host a
+ * copy naming the host path (which must fit sun_path). Abstract names are
+ * host-wide until the file-view issue scopes them.
+ * Returns 0 (translated into naddr and nlen), 1 (leave it as is) or -errno.
  */
-long sys_sockaddr(struct task *t, struct sysc *sc)
+static int translate_sockaddr(struct task *t, uint64_t uaddr, uint64_t len, bool follow,
+			      uint64_t *sp, uint64_t *naddr, uint64_t *nlen)
 {
 	struct sockaddr_un sun, out;
-	uint64_t len = sc->args[2], sp = stack_start(sc), addr;
 	struct resolved *res;
 	char path[sizeof(sun.sun_path) + 1];
+	size_t plen;
 	int r;
 
-	if (len < sizeof(sa_family_t) || len > sizeof(sun))
-		return SYSC_NATIVE;	/* the host checks lengths of other families */
+	if (!uaddr || len < sizeof(sa_family_t) || len > sizeof(sun))
+		return 1;	/* the host checks lengths and other families */
 	memset(&sun, 0, sizeof(sun));
-	if (copy_from_guest(t, &sun, sc->args[1], len))
+	if (copy_from_guest(t, &sun, uaddr, len))
 		return -EFAULT;
 	if (sun.sun_family != AF_UNIX || len <= offsetof(struct sockaddr_un, sun_path) ||
 	    sun.sun_path[0] == '\0')
-		return SYSC_NATIVE;
-	memcpy(path, sun.sun_path, len - offsetof(struct sockaddr_un, sun_path));
-	path[len - offsetof(struct sockaddr_un, sun_path)] = '\0';
+		return 1;
+	plen = len - offsetof(struct sockaddr_un, sun_path);
+	memcpy(path, sun.sun_path, plen);
+	path[plen] = '\0';
 	res = malloc(sizeof(*res));
 	if (!res)
 		return -ENOMEM;
-	r = task_lookup(t, AT_FDCWD, path, sc->nr == SYS_connect ? LOOKUP_FOLLOW : 0, res);
+	r = task_lookup(t, AT_FDCWD, path, follow ? LOOKUP_FOLLOW : 0, res);
 	if (r == 0 && strlen(res->host) >= sizeof(out.sun_path))
 		r = -ENAMETOOLONG;
 	if (r == 0) {
 		memset(&out, 0, sizeof(out));
 		out.sun_family = AF_UNIX;
 		memcpy(out.sun_path, res->host, strlen(res->host));
-		r = push_to_guest_stack(t, &sp, &out, sizeof(out), &addr);
+		r = push_to_guest_stack(t, sp, &out, sizeof(out), naddr);
+		*nlen = sizeof(out);
 	}
 	free(res);
+	return r;
+}
+
+/* bind(fd, addr, len) / connect(fd, addr, len) */
+long sys_sockaddr(struct task *t, struct sysc *sc)
+{
+	uint64_t sp = stack_start(sc);
+	int r = translate_sockaddr(t, sc->args[1], sc->args[2], sc->nr == SYS_connect, &sp,
+				   &sc->args[1], &sc->args[2]);
+
+	if (r < 0)
+		return r;
+	if (r == 0)
+		sc->args_dirty = true;
+	return SYSC_NATIVE;
+}
+
+/* sendto(fd, buf, len, flags, dest, destlen): trapped only with a destination. */
+long sys_sendto(struct task *t, struct sysc *sc)
+{
+	uint64_t sp = stack_start(sc);
+	int r = translate_sockaddr(t, sc->args[4], sc->args[5], true, &sp, &sc->args[4],
+				   &sc->args[5]);
+
+	if (r < 0)
+		return r;
+	if (r == 0)
+		sc->args_dirty = true;
+	return SYSC_NATIVE;
+}
+
+/* sendmsg(fd, msg, flags): a copy of the msghdr when msg_name is a unix path. */
+long sys_sendmsg(struct task *t, struct sysc *sc)
+{
+	uint64_t sp = stack_start(sc), addr, name, namelen;
+	struct msghdr m;
+	int r;
+
+	if (copy_from_guest(t, &m, sc->args[1], sizeof(m)))
+		return SYSC_NATIVE;	/* the host reports EFAULT */
+	r = translate_sockaddr(t, (uint64_t)m.msg_name, m.msg_namelen, true, &sp, &name,
+			       &namelen);
+	if (r)
+		return r < 0 ? r : SYSC_NATIVE;
+	m.msg_name = (void *)name;
+	m.msg_namelen = (socklen_t)namelen;
+	r = push_to_guest_stack(t, &sp, &m, sizeof(m), &addr);
 	if (r)
 		return r;
 	sc->args[1] = addr;
-	sc->args[2] = sizeof(out);
 	sc->args_dirty = true;
+	return SYSC_NATIVE;
+}
+
+#define SENDMMSG_MAX 1024	/* UIO_MAXIOV: Linux sends at most this many */
+
+/* The host wrote msg_len into umk's copy: give the guest its counts. */
+static void sendmmsg_exit(struct task *t, struct sysc *sc)
+{
+	struct mmsghdr *v;
+	int n = (int)sc->ret;
+
+	if (n <= 0 || !(v = malloc((size_t)n * sizeof(*v))))
+		return;
+	if (!copy_from_guest(t, v, sc->args[1], (size_t)n * sizeof(*v)))
+		for (int i = 0; i < n; i++)
+			copy_to_guest(t, sc->orig_args[1] + (uint64_t)i * sizeof(*v) +
+				      offsetof(struct mmsghdr, msg_len), &v[i].msg_len,
+				      sizeof(v[i].msg_len));
+	free(v);
+}
+
+/* sendmmsg(fd, vec, vlen, flags): as sendmsg, for each message. */
+long sys_sendmmsg(struct task *t, struct sysc *sc)
+{
+	uint64_t sp = stack_start(sc), addr;
+	unsigned n = (unsigned)sc->args[2] > SENDMMSG_MAX ? SENDMMSG_MAX : (unsigned)sc->args[2];
+	struct mmsghdr *v;
+	bool any = false;
+	int r = 0;
+
+	if (n == 0)
+		return SYSC_NATIVE;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (copy_from_guest(t, v, sc->args[1], n * sizeof(*v))) {
+		free(v);
+		return SYSC_NATIVE;	/* the host reports EFAULT */
+	}
+	for (unsigned i = 0; i < n && r >= 0; i++) {
+		uint64_t name, namelen;
+
+		r = translate_sockaddr(t, (uint64_t)v[i].msg_hdr.msg_name,
+				       v[i].msg_hdr.msg_namelen, true, &sp, &name, &namelen);
+		if (r == 0) {
+			v[i].msg_hdr.msg_name = (void *)name;
+			v[i].msg_hdr.msg_namelen = (socklen_t)namelen;
+			any = true;
+		}
+	}
+	if (r >= 0 && any)
+		r = push_to_guest_stack(t, &sp, v, n * sizeof(*v), &addr);
+	free(v);
+	if (r < 0)
+		return r;
+	if (any) {
+		sc->args[1] = addr;
+		sc->args[2] = n;
+		sc->args_dirty = true;
+		sc->on_exit = sendmmsg_exit;
+	}
 	return SYSC_NATIVE;
 }

@@ -699,6 +699,14 @@ START_TEST(test_timers)
 }
 END_TEST
 
+/* AF_UNIX pathname addresses (bind, connect, sendto, sendmsg, sendmmsg) name
+ * files in the guest's view; a host-only socket path is not reachable. */
+START_TEST(test_unix_sockets)
+{
+	h_expect_same(ARGV("/usr/local/bin/unixsock"));
+}
+END_TEST
+
 Suite *suite_guest(void)
 {
 	Suite *s = suite_create("guest");
@@ -776,6 +784,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_bad_args);
 	tcase_add_test(tc, test_fuzz);
 	tcase_add_test(tc, test_timers);
+	tcase_add_test(tc, test_unix_sockets);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

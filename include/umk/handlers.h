@@ -26,7 +26,8 @@ H(fcntl); H(ioctl); H(timer_create);
 /* fs.c */
 H(path_at); H(open); H(openat); H(openat2); H(creat); H(chdir); H(fchdir);
 H(getcwd); H(chroot); H(rename2); H(link2); H(symlink); H(utimensat);
-H(fanotify_mark); H(inotify_add_watch); H(sockaddr);
+H(fanotify_mark); H(inotify_add_watch); H(sockaddr); H(sendto); H(sendmsg);
+H(sendmmsg);
 /* exec.c */
 H(execve); H(execveat);
 
