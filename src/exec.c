@@ -50,6 +50,25 @@ static int args_push(struct exec_args *a, uint64_t p)
 	return 0;
 }
 
+/* argv := head[0..n) argv[1..], as an interpreter's argv replaces argv[0]. */
+static int replace_argv0(struct exec_args *argv, const uint64_t *head, size_t n)
+{
+	struct exec_args a = { 0 };
+	int r = 0;
+
+	for (size_t i = 0; i < n && !r; i++)
+		r = args_push(&a, head[i]);
+	for (size_t i = 1; i < argv->n && !r; i++)
+		r = args_push(&a, argv->ptrs[i]);
+	if (r) {
+		free(a.ptrs);
+		return r;
+	}
+	free(argv->ptrs);
+	*argv = a;
+	return 0;
+}
+
 /* Read the guest's argv pointer array (NULL argv is an empty list). */
 static int read_argv(struct task *t, uint64_t argv, struct exec_args *a)
 {
@@ -197,7 +216,7 @@ static void exec_exit(struct task *t, struct sysc *sc)
 static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, uint64_t uargv,
 		    uint64_t uenvp, int atflags)
 {
-	struct exec_args a = { 0 }, tail = { 0 };
+	struct exec_args tail = { 0 };
 	struct resolved *res = malloc(sizeof(*res));
 	char path[PATH_MAX], head[BINPRM_BUF_SIZE + 1], interp_buf[PATH_MAX];
 	uint64_t sp = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE, addr, filename_addr = 0;
@@ -274,17 +293,10 @@ static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 			} else if ((r = push_string(t, &sp, res->guest, &file))) {
 				goto out;
 			}
-			a.n = 0;
-			if ((r = args_push(&a, i0)) || (r = args_push(&a, flag)) ||
-			    (r = args_push(&a, tail.n ? tail.ptrs[0] : file)) ||
-			    (r = args_push(&a, file)))
+			uint64_t head[] = { i0, flag, tail.n ? tail.ptrs[0] : file, file };
+
+			if ((r = replace_argv0(&tail, head, 4)))
 				goto out;
-			for (size_t i = 1; i < tail.n; i++)
-				if ((r = args_push(&a, tail.ptrs[i])))
-					goto out;
-			free(tail.ptrs);
-			tail = a;
-			a = (struct exec_args){ 0 };
 			rewritten_argv = true;
 			r = task_lookup(t, AT_FDCWD, interp_buf, LOOKUP_FOLLOW | LOOKUP_MUST_EXIST, res);
 			if (r)
@@ -302,16 +314,10 @@ static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 			goto out;
 		if (!filename_addr && (r = push_string(t, &sp, path, &filename_addr)))
 			goto out;
-		a.n = 0;
-		if ((r = args_push(&a, ia)) || (aa && (r = args_push(&a, aa))) ||
-		    (r = args_push(&a, filename_addr)))
+		uint64_t head[] = { ia, aa ? aa : filename_addr, filename_addr };
+
+		if ((r = replace_argv0(&tail, head, aa ? 3 : 2)))
 			goto out;
-		for (size_t i = 1; i < tail.n; i++)
-			if ((r = args_push(&a, tail.ptrs[i])))
-				goto out;
-		free(tail.ptrs);
-		tail = a;
-		a = (struct exec_args){ 0 };
 		rewritten_argv = true;
 		/* The interpreter is itself looked up (relative to cwd, as Linux). */
 		snprintf(interp_buf, sizeof(interp_buf), "%s", interp);
@@ -338,7 +344,6 @@ static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 	sc->args_dirty = true;
 	sc->on_exit = exec_exit;
 out:
-	free(a.ptrs);
 	free(tail.ptrs);
 	free(res);
 	return r ? r : SYSC_NATIVE;
