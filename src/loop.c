@@ -364,7 +364,7 @@ int loop_run(int sfd)
 			if (kernel.init && kernel.init->state != PROC_ALIVE)
 				break;
 		}
-		n = epoll_wait(epfd, evs, 8, -1);
+		n = epoll_wait(epfd, evs, 8, syscall_expire_sleepers());
 		if (n < 0 && errno != EINTR)
 			umk_die(UMK_EXIT_FAILURE, "epoll_wait: %s", strerror(errno));
 		for (int i = 0; i < n; i++) {

@@ -7,9 +7,9 @@
  * Two Linux rules need umk here already:
  *  - a pid namespace's init only receives, from inside its namespace, the
  *    signals it has a handler for (never SIGKILL/SIGSTOP);
- *  - a task sleeping in umk (wait4) must notice a signal: it is resumed with
- *    its syscall backed up, so the host delivers the signal and the syscall
- *    runs again afterwards (restart semantics).
+ *  - a task sleeping in umk (wait4) must notice a signal: it is moved into a
+ *    native interruptible sleep at once, where the host delivers the signal
+ *    and restarts the call or fails it with EINTR, as SA_RESTART says.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -66,16 +66,15 @@ static bool sig_default_ignored(int sig)
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
-/* Resume a task sleeping in umk so that a signal can reach it (restart). */
+/*
+ * A task held in umk (sleeping in wait4) cannot take a signal: let it sleep
+ * natively now, where the pending signal ends the sleep and the host applies
+ * Linux's restart rules (see syscall_sleep_native).
+ */
 static void interrupt_sleeper(struct task *t)
 {
-	if (t->state != TASK_SLEEPING)
-		return;
-	task_unsleep(t);
-	arch_restart_syscall(&t->sys.regs, t->sys.nr);
-	arch_regs_store(t->host_tid, &t->sys.regs);
-	t->state = TASK_RUNNING;
-	ptrace(PTRACE_CONT, t->host_tid, 0, 0);
+	if (t->state == TASK_SLEEPING)
+		syscall_sleep_native(t);
 }
 
 int send_thread_signal(struct task *t, int sig)

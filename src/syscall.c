@@ -19,6 +19,10 @@
 #include "umk/syscall.h"
 #include "umk/trace.h"
 #include "umk/umk.h"
+#include <sys/syscall.h>
+
+/* Kernel-internal: "restart the syscall, or EINTR if a handler says so". */
+#define ERESTARTSYS 512
 
 static bool trace_this(const struct sysc *sc)
 {
@@ -133,6 +137,77 @@ void syscall_rerun(struct task *t)
 	run_handler(t);
 }
 
+/*
+ * Sleeping where host signals reach the task. A task held in a ptrace stop
+ * cannot notice a signal the host generates for it (a timer, the terminal,
+ * another host process), so a sleeper still waiting after SLEEP_GRACE_NS is
+ * let run into ppoll(NULL, 0, NULL, NULL), which blocks until a signal. It
+ * stays on its wait queue: when its wait may be over, umk interrupts it
+ * (PTRACE_INTERRUPT ends the ppoll at a syscall-exit stop) and runs the
+ * handler again there. If a signal ended the sleep and the wait is not over,
+ * the call returns -ERESTARTSYS under the guest's own syscall number, so the
+ * host's signal code does what Linux does: restart it, or fail it with EINTR
+ * when the handler lacks SA_RESTART.
+ */
+void syscall_sleep_native(struct task *t)
+{
+	struct sysc *sc = &t->sys;
+
+	list_del(&t->held_node);
+	t->state = TASK_SLEEPING_NATIVE;
+	sc->nr = SYS_ppoll;
+	memset(sc->args, 0, sizeof(sc->args));
+	sc->args[4] = 8;	/* sigsetsize */
+	sc->args_dirty = true;
+	arch_set_syscall_nr(&sc->regs, sc->nr);
+	for (int i = 0; i < 6; i++)
+		arch_set_syscall_arg(&sc->regs, i, sc->args[i]);
+	arch_regs_store(t->host_tid, &sc->regs);
+	sc->exit_pending = true;
+	ptrace(PTRACE_SYSCALL, t->host_tid, 0, 0);
+}
+
+/* Its wait may be over: end the native sleep (the task stays SLEEPING_NATIVE
+ * until its syscall-exit stop). */
+void syscall_kick(struct task *t)
+{
+	ptrace(PTRACE_INTERRUPT, t->host_tid, 0, 0);
+}
+
+/* At the exit stop of a native sleep: finish the guest's syscall or restart it. */
+static long native_sleep_done(struct task *t)
+{
+	struct sysc *sc = &t->sys;
+	long ret;
+
+	task_unsleep(t);
+	sc->nr = sc->orig_nr;
+	memcpy(sc->args, sc->orig_args, sizeof(sc->args));
+	t->state = TASK_TRAPPED;
+	ret = sc->desc->handler(t, sc);
+	if (ret == SYSC_SLEEP) {
+		task_unsleep(t);
+		ret = -ERESTARTSYS;
+	}
+	return ret;
+}
+
+/* Held sleepers whose grace period is over sleep natively; returns the ms
+ * until the next one is due, or -1 when none is held. */
+int syscall_expire_sleepers(void)
+{
+	uint64_t now = umk_now_ns();
+
+	while (!list_empty(&kernel.held)) {
+		struct task *t = list_first_entry(&kernel.held, struct task, held_node);
+
+		if (t->sleep_deadline > now)
+			return (int)((t->sleep_deadline - now + 999999) / 1000000);
+		syscall_sleep_native(t);
+	}
+	return -1;
+}
+
 void syscall_exit(struct task *t)
 {
 	struct sysc *sc = &t->sys;
@@ -142,6 +217,11 @@ void syscall_exit(struct task *t)
 	if (arch_regs_fetch(t->host_tid, &sc->regs) < 0)
 		return;
 	sc->ret = arch_return_value(&sc->regs);
+	if (t->state == TASK_SLEEPING_NATIVE) {
+		sc->ret = native_sleep_done(t);
+		arch_set_return_value(&sc->regs, sc->ret);
+		changed = true;
+	}
 	if (sc->args_dirty && !sc->exec_done) {
 		/* The ABI preserves argument registers: give back the guest's own,
 		 * and its own syscall number in case the call is restarted. */

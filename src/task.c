@@ -12,7 +12,7 @@
 #include "umk/task.h"
 #include "umk/umk.h"
 
-struct umk_kernel kernel;
+struct umk_kernel kernel = { .held = LIST_HEAD_INIT(kernel.held) };
 
 #define TASK_HASH_SIZE 4096
 static struct task *task_hash[TASK_HASH_SIZE];
@@ -206,6 +206,7 @@ static struct task *task_alloc(pid_t host_tid, struct pid *pid)
 	t->pid = pid;	/* takes the caller's reference */
 	list_init(&t->thread_node);
 	list_init(&t->wait_node);
+	list_init(&t->held_node);
 	list_add_tail(&t->pid_node, &pid->tasks[PIDTYPE_PID]);
 	t->state = TASK_NEW;
 	task_hash_add(t);
@@ -352,6 +353,8 @@ void task_sleep_on(struct task *t, struct wait_queue *wq)
 	t->state = TASK_SLEEPING;
 	t->wq = wq;
 	list_add_tail(&t->wait_node, &wq->sleepers);
+	t->sleep_deadline = umk_now_ns() + SLEEP_GRACE_NS;
+	list_add_tail(&t->held_node, &kernel.held);
 }
 
 void task_unsleep(struct task *t)
@@ -360,9 +363,11 @@ void task_unsleep(struct task *t)
 		list_del(&t->wait_node);
 		t->wq = NULL;
 	}
+	list_del(&t->held_node);
 }
 
 void syscall_rerun(struct task *t);
+void syscall_kick(struct task *t);
 
 /* Re-run each sleeper's syscall; a sleeper whose condition still fails sleeps again. */
 void wake_up_all(struct wait_queue *wq)
@@ -383,7 +388,11 @@ void wake_up_all(struct wait_queue *wq)
 		t->wq = NULL;
 	list_for_each_entry_safe(t, n, &pending, wait_node) {
 		list_del(&t->wait_node);
-		if (t->state == TASK_SLEEPING)
+		if (t->state == TASK_SLEEPING) {
+			list_del(&t->held_node);
 			syscall_rerun(t);
+		} else if (t->state == TASK_SLEEPING_NATIVE) {
+			syscall_kick(t);
+		}
 	}
 }

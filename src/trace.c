@@ -103,7 +103,10 @@ void trace_exit(struct task *t, long ret)
 	FILE *f = config.trace_file ? config.trace_file : stderr;
 	pid_t pid = task_pid_vnr(t);
 
-	if (ret < 0 && ret >= -4095) {
+	if (ret == -512) {
+		fprintf(f, "[pid %5d] %s = ? ERESTARTSYS (To be restarted if SA_RESTART is set)\n",
+			pid, t->sys.trace);
+	} else if (ret < 0 && ret >= -4095) {
 		const char *name = strerrorname_np((int)-ret);
 
 		fprintf(f, "[pid %5d] %s = -1 %s (%s)\n", pid, t->sys.trace,

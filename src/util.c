@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "umk/umk.h"
 
 struct umk_config config;
@@ -47,4 +48,12 @@ char *xstrdup(const char *s)
 	if (!p)
 		umk_die(UMK_EXIT_FAILURE, "out of memory");
 	return p;
+}
+
+uint64_t umk_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }

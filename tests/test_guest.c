@@ -707,6 +707,21 @@ START_TEST(test_unix_sockets)
 }
 END_TEST
 
+/* A wait interrupted by a timer signal, held by umk or sleeping natively:
+ * EINTR without SA_RESTART, restarted with it. */
+START_TEST(test_wait_interrupted_by_timer)
+{
+	h_expect_same(ARGV("/usr/local/bin/waitintr"));
+}
+END_TEST
+
+/* The same when another guest process sends the signal. */
+START_TEST(test_wait_interrupted_by_kill)
+{
+	h_expect_same(ARGV("/usr/local/bin/waitkill"));
+}
+END_TEST
+
 Suite *suite_guest(void)
 {
 	Suite *s = suite_create("guest");
@@ -785,6 +800,8 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_fuzz);
 	tcase_add_test(tc, test_timers);
 	tcase_add_test(tc, test_unix_sockets);
+	tcase_add_test(tc, test_wait_interrupted_by_timer);
+	tcase_add_test(tc, test_wait_interrupted_by_kill);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -29,8 +29,6 @@ long arch_return_value(const struct arch_regs *r);
 void arch_set_return_value(struct arch_regs *r, long v);
 /* At a syscall-entry stop: do not run the syscall; return ret instead. */
 void arch_skip_syscall(struct arch_regs *r, long ret);
-/* Back up so the syscall instruction runs again when the thread resumes. */
-void arch_restart_syscall(struct arch_regs *r, long nr);
 uint64_t arch_stack_pointer(const struct arch_regs *r);
 uint64_t arch_instruction_pointer(const struct arch_regs *r);
 

@@ -50,5 +50,11 @@ void syscall_return(struct task *t, long ret);
 void syscall_exit(struct task *t);
 /* Re-run a sleeping task's handler (after a wake-up). */
 void syscall_rerun(struct task *t);
+/* Let a held sleeper sleep where host signals reach it. */
+void syscall_sleep_native(struct task *t);
+/* Wake a task sleeping natively (its exit stop re-runs the handler). */
+void syscall_kick(struct task *t);
+/* Move sleepers past their grace period into native sleep; ms to the next. */
+int syscall_expire_sleepers(void);
 
 #endif

@@ -25,6 +25,8 @@ enum task_state {
 	TASK_RUNNING,		/* runs guest code or a native syscall */
 	TASK_TRAPPED,		/* held in a ptrace stop while umk works on it */
 	TASK_SLEEPING,		/* held in a syscall stop, waiting on a umk wait queue */
+	TASK_SLEEPING_NATIVE,	/* on a umk wait queue, blocked in an interruptible host
+				 * sleep so that host signals reach it (see syscall.c) */
 	TASK_STOPPED,		/* in a job-control group stop (PTRACE_LISTEN) */
 	TASK_DEAD,		/* host thread gone */
 };
@@ -172,8 +174,10 @@ struct task {
 	bool exit_event_seen;
 	struct uts_ns *uts;
 
-	struct list_head wait_node;	/* on a wait_queue while SLEEPING */
+	struct list_head wait_node;	/* on a wait_queue while SLEEPING(_NATIVE) */
 	struct wait_queue *wq;
+	struct list_head held_node;	/* on kernel.held while SLEEPING */
+	uint64_t sleep_deadline;	/* when a held sleeper goes native (ns) */
 
 	uint64_t nr_stops;		/* ptrace stops umk took for this thread */
 };
@@ -187,7 +191,11 @@ struct umk_kernel {
 	bool init_exited;
 	int init_status;
 	uint64_t nr_stops;		/* every ptrace stop umk took */
+	struct list_head held;		/* SLEEPING tasks, oldest first */
 };
+
+/* How long a sleeper is held in its syscall stop before it sleeps natively. */
+#define SLEEP_GRACE_NS (10 * 1000 * 1000ULL)
 
 extern struct umk_kernel kernel;
 

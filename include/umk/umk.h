@@ -29,5 +29,7 @@ void umk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void umk_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
+#include <stdint.h>
+uint64_t umk_now_ns(void);	/* CLOCK_MONOTONIC */
 
 #endif
