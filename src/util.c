@@ -8,14 +8,19 @@
 
 struct umk_config config;
 
+static void vlog(const char *fmt, va_list ap)
+{
+	fputs("umk: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void umk_log(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	fputs("umk: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vlog(fmt, ap);
 	va_end(ap);
 }
 
@@ -24,9 +29,7 @@ void umk_die(int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fputs("umk: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vlog(fmt, ap);
 	va_end(ap);
 	exit(status);
 }
