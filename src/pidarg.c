@@ -158,6 +158,19 @@ long sys_ioprio_get(struct task *t, struct sysc *sc)
 	return ioprio_common(t, sc, false);
 }
 
+/* The host runs the call on a translated copy of a struct argument i. */
+static long arg_copy(struct task *t, struct sysc *sc, int i, const void *data, size_t len)
+{
+	uint64_t sp = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE, addr;
+	int r = push_to_guest_stack(t, &sp, data, len, &addr);
+
+	if (r)
+		return r;
+	sc->args[i] = addr;
+	sc->args_dirty = true;
+	return SYSC_NATIVE;
+}
+
 /*
  * timer_create: a SIGEV_THREAD_ID notification names a thread by tid (glibc's
  * SIGEV_THREAD timers do this with a helper thread): the host gets a copy of
@@ -167,8 +180,6 @@ long sys_timer_create(struct task *t, struct sysc *sc)
 {
 	struct sigevent ev;
 	struct task *o;
-	uint64_t sp, addr;
-	int r;
 
 	if (!sc->args[1])
 		return SYSC_NATIVE;
@@ -180,13 +191,7 @@ long sys_timer_create(struct task *t, struct sysc *sc)
 	if (!o || o->proc != t->proc)
 		return -EINVAL;	/* as Linux: the thread must be in the caller's group */
 	ev._sigev_un._tid = o->host_tid;
-	sp = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE;
-	r = push_to_guest_stack(t, &sp, &ev, sizeof(ev), &addr);
-	if (r)
-		return r;
-	sc->args[1] = addr;
-	sc->args_dirty = true;
-	return SYSC_NATIVE;
+	return arg_copy(t, sc, 1, &ev, sizeof(ev));
 }
 
 /* F_GETOWN returns a host pid: give the guest its own number back. */
@@ -205,7 +210,6 @@ long sys_fcntl(struct task *t, struct sysc *sc)
 {
 	uint32_t cmd = (uint32_t)sc->args[1];
 	struct f_owner_ex ex;
-	uint64_t sp, addr;
 	struct task *o;
 	int r;
 
@@ -242,13 +246,7 @@ long sys_fcntl(struct task *t, struct sysc *sc)
 		if (!o)
 			return -ESRCH;
 		ex.pid = ex.type == F_OWNER_TID ? o->host_tid : o->proc->host_tgid;
-		sp = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE;
-		r = push_to_guest_stack(t, &sp, &ex, sizeof(ex), &addr);
-		if (r)
-			return r;
-		sc->args[2] = addr;
-		sc->args_dirty = true;
-		return SYSC_NATIVE;
+		return arg_copy(t, sc, 2, &ex, sizeof(ex));
 	case F_GETOWN_EX: {
 		/* Run it on umk's side of the fd: the result needs translating anyway. */
 		char path[64];
