@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include "umk/fs.h"
 #include "umk/handlers.h"
+#include "umk/mm.h"
 #include "umk/syscall.h"
 #include "umk/uaccess.h"
 #include "umk/umk.h"
@@ -370,6 +371,9 @@ void exec_event(struct task *t)
 	const char *base;
 
 	t->sys.exec_done = true;
+	/* A new host mm: a new guest mm (the old one goes with its last user). */
+	mm_detach_task(t);
+	mm_attach_task(t, mm_create());
 	t->sys.args_dirty = false;
 	t->sys.on_exit = NULL;
 	p->did_exec = true;

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <sys/syscall.h>
 #include "umk/exit.h"
+#include "umk/mm.h"
 #include "umk/handlers.h"
 #include "umk/pidfd.h"
 #include "umk/signal.h"
@@ -172,6 +173,7 @@ void task_reaped(struct task *t, int status, const struct rusage *ru)
 	t->exit_code = status;
 	task_unsleep(t);
 	task_hash_del(t);	/* the host may reuse the tid from now on */
+	mm_detach_task(t);	/* its address space may go with it */
 	if (t == p->leader) {
 		p->exit_status = status;
 		if (ru)

@@ -31,6 +31,7 @@
 #include "umk/fork.h"
 #include "umk/handlers.h"
 #include "umk/loop.h"
+#include "umk/mm.h"
 #include "umk/pidfd.h"
 #include "umk/syscall.h"
 #include "umk/uaccess.h"
@@ -238,6 +239,19 @@ void fork_event(struct task *t, pid_t child_host)
 		kill(child_host, SIGKILL);
 		loop_forget_early(child_host);
 		return;
+	}
+	if (flags & CLONE_VM) {
+		mm_attach_task(c, t->mm);
+	} else {
+		struct mm *mm = mm_fork(t, c);
+
+		if (!mm) {
+			sc->u.clone.err = -ENOMEM;
+			kill(child_host, SIGKILL);
+			loop_forget_early(child_host);
+			return;
+		}
+		mm_attach_task(c, mm);
 	}
 	memcpy(c->start_args, sc->orig_args, sizeof(c->start_args));
 	c->restore_start_args = true;

@@ -5,6 +5,13 @@
  * with no tracer attached would fail the syscall with ENOSYS), then gives up
  * every host privilege it could have, sets no_new_privs, installs the filter,
  * and execs the guest program — an execve that traps to umk like any other.
+ *
+ * Before that it takes umk's reserved descriptors (mm.h): the scratch memfd
+ * at UMK_FD_SCRATCH, which stays across every guest execve, and, for a
+ * moment, the filter's user-notification listener at UMK_FD_LISTENER, which
+ * umk takes over (pidfd_getfd) at the guest's first syscall. Its fd limit
+ * goes above the reserved numbers; umk brings the soft limit back down to
+ * what the guest may use once it has the listener.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,10 +20,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/ptrace.h>
 #include <sys/capability.h>
 #include <linux/securebits.h>
+#include "umk/inject.h"
 #include "umk/launch.h"
+#include "umk/mm.h"
 #include "umk/seccomp.h"
 #include "umk/umk.h"
 
@@ -66,11 +77,27 @@ static int drop_privileges(void)
 	return 0;
 }
 
+#define UMK_FD_LISTENER (UMK_FD_BASE + 3)
+
+/* The guest's own RLIMIT_NOFILE: umk's, capped below the reserved numbers. */
+static struct rlimit guest_nofile;
+
+static int reserve_fds(void)
+{
+	struct rlimit rl = { UMK_FD_BASE + UMK_FD_COUNT, UMK_FD_BASE + UMK_FD_COUNT };
+
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -errno;
+	if (dup2(mm_scratch_guest_fd(), UMK_FD_SCRATCH) < 0)
+		return -errno;
+	return 0;
+}
+
 static _Noreturn void child(int sync_fd, int err_fd, const char *path, char *const argv[],
 			    char *const envp[], const sigset_t *mask)
 {
 	char c;
-	int r, e;
+	int r, e, listener = -1;
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 
 	while (read(sync_fd, &c, 1) < 0 && errno == EINTR)
@@ -81,14 +108,22 @@ static _Noreturn void child(int sync_fd, int err_fd, const char *path, char *con
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (chdir(config.root) < 0)
 		goto fail;
+	if ((r = reserve_fds()) < 0) {
+		errno = -r;
+		goto fail;
+	}
 	if ((r = drop_privileges()) < 0) {
 		errno = -r;
 		goto fail;
 	}
-	if ((r = seccomp_build_and_load(config.trace >= 2)) < 0) {
+	if ((r = seccomp_build_and_load(config.trace >= 2, &listener)) < 0) {
 		errno = -r;
 		goto fail;
 	}
+	/* Close-on-exec: it is gone from the guest once its execve succeeds. */
+	if (listener < 0 || dup3(listener, UMK_FD_LISTENER, O_CLOEXEC) < 0)
+		goto fail;
+	close(listener);
 	execve(path, argv, envp);
 fail:
 	e = errno;
@@ -105,6 +140,12 @@ pid_t launch_init(const char *guest_path, char *const argv[], char *const envp[]
 
 	if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
 		return -1;
+	if (getrlimit(RLIMIT_NOFILE, &guest_nofile) < 0)
+		return -1;
+	if (guest_nofile.rlim_max > UMK_NOFILE_MAX)
+		guest_nofile.rlim_max = UMK_NOFILE_MAX;
+	if (guest_nofile.rlim_cur > guest_nofile.rlim_max)
+		guest_nofile.rlim_cur = guest_nofile.rlim_max;
 	pid = fork();
 	if (pid < 0)
 		return -1;
@@ -131,4 +172,27 @@ pid_t launch_init(const char *guest_path, char *const argv[], char *const envp[]
 	close(sync[1]);
 	*err_fd = err[0];
 	return pid;
+}
+
+/*
+ * At the first guest's first syscall: take the listener out of it, and give
+ * it the fd limits a guest has.
+ */
+void launch_adopt(struct task *t)
+{
+	struct rlimit rl = guest_nofile;
+	int pfd = (int)syscall(SYS_pidfd_open, t->host_tid, 0), l = -1;
+
+	if (pfd >= 0) {
+		l = (int)syscall(SYS_pidfd_getfd, pfd, UMK_FD_LISTENER, 0);
+		close(pfd);
+	}
+	if (l < 0)
+		umk_die(UMK_EXIT_FAILURE, "cannot take the seccomp listener from the guest: %s",
+			strerror(errno));
+	fcntl(l, F_SETFD, FD_CLOEXEC);
+	inject_set_listener(l);
+	rl.rlim_max = UMK_FD_BASE + UMK_FD_COUNT;
+	prlimit(t->host_tid, RLIMIT_NOFILE, &rl, NULL);
+	t->proc->nofile_max = guest_nofile.rlim_max;
 }

@@ -21,6 +21,8 @@
 #include <sys/wait.h>
 #include "umk/exit.h"
 #include "umk/fork.h"
+#include "umk/inject.h"
+#include "umk/mm.h"
 #include "umk/loop.h"
 #include "umk/signal.h"
 #include "umk/syscall.h"
@@ -36,6 +38,46 @@ static struct early_stop *early;
 static size_t nr_early, cap_early;
 
 static void handle_status(pid_t tid, int status, const struct rusage *ru);
+
+/* Statuses umk's injection code took with a waitpid of its own. */
+struct deferred_status {
+	pid_t tid;
+	int status;
+	struct rusage ru;
+};
+static struct deferred_status *deferred;
+static size_t nr_deferred, cap_deferred;
+
+void loop_defer_status(pid_t tid, int status, const struct rusage *ru)
+{
+	if (nr_deferred == cap_deferred) {
+		size_t cap = cap_deferred ? cap_deferred * 2 : 8;
+		struct deferred_status *n = realloc(deferred, cap * sizeof(*n));
+
+		if (!n)
+			umk_die(UMK_EXIT_FAILURE, "out of memory");
+		deferred = n;
+		cap_deferred = cap;
+	}
+	deferred[nr_deferred].tid = tid;
+	deferred[nr_deferred].status = status;
+	deferred[nr_deferred].ru = *ru;
+	nr_deferred++;
+}
+
+static unsigned run_deferred(void)
+{
+	unsigned n = 0;
+
+	while (nr_deferred) {
+		struct deferred_status d = deferred[0];
+
+		memmove(deferred, deferred + 1, (--nr_deferred) * sizeof(*deferred));
+		handle_status(d.tid, d.status, &d.ru);
+		n++;
+	}
+	return n;
+}
 static uint64_t spin_ns;
 
 void task_resume(struct task *t, int sig)
@@ -83,9 +125,12 @@ static void remember_early(pid_t tid, int status)
 	nr_early++;
 }
 
-/* A new thread's first stop: give it back the argument registers the guest set. */
+/* A new thread's first stop: give it back the argument registers the guest
+ * set; a fork child gets memory of its own before it runs guest code. */
 static void first_stop(struct task *t)
 {
+	int r;
+
 	if (t->restore_start_args) {
 		struct arch_regs r;
 
@@ -95,6 +140,10 @@ static void first_stop(struct task *t)
 			arch_regs_store(t->host_tid, &r);
 		}
 		t->restore_start_args = false;
+	}
+	if (t->mm && t->mm->fork_fixup && (r = mm_fork_fixup(t)) < 0 && !t->inj.dead) {
+		umk_log("cannot set up the memory of a forked process (%s): killed", strerror(-r));
+		kill(t->host_tid, SIGKILL);
 	}
 	t->state = TASK_RUNNING;
 }
@@ -139,6 +188,10 @@ static struct task *exec_takeover(pid_t tid, pid_t former)
 
 static void signal_stop(struct task *t, int sig)
 {
+	/* In the stub's trampoline: finish it first, so that the signal frame
+	 * holds the guest's own registers. */
+	if (t->mm && t->mm->window)
+		inject_tramp_fixup(t);
 	/* A namespace's init ignores signals it does not handle that a guest
 	 * process raised natively (a SIGPIPE, say); faults and signals from
 	 * outside still reach it. umk's own kills were filtered already. */
@@ -185,6 +238,7 @@ static void handle_status(pid_t tid, int status, const struct rusage *ru)
 		return;
 	event = status >> 16;
 	if (t->state == TASK_NEW) {
+		t->stop = STOP_EVENT;
 		first_stop(t);
 		if (event == PTRACE_EVENT_STOP) {	/* the auto-attach stop */
 			task_resume(t, 0);
@@ -193,6 +247,10 @@ static void handle_status(pid_t tid, int status, const struct rusage *ru)
 	}
 	sig = WSTOPSIG(status);
 	t->stop_status = status;
+	t->stop = event == PTRACE_EVENT_SECCOMP ? STOP_SECCOMP
+		: event == PTRACE_EVENT_STOP ? STOP_GROUP
+		: event ? STOP_EVENT
+		: sig == (SIGTRAP | 0x80) ? STOP_SYSCALL_EXIT : STOP_SIGNAL;
 
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
@@ -249,6 +307,7 @@ static void handle_status(pid_t tid, int status, const struct rusage *ru)
 /* Handle every pending ptrace event. False once umk has no host child left. */
 static bool drain(unsigned *handled)
 {
+	*handled += run_deferred();
 	for (;;) {
 		struct rusage ru;
 		int status;
@@ -260,6 +319,7 @@ static bool drain(unsigned *handled)
 			return errno != ECHILD;
 		handle_status(pid, status, &ru);
 		(*handled)++;
+		*handled += run_deferred();
 	}
 }
 
@@ -340,6 +400,7 @@ int loop_run(int sfd)
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = sfd };
 	int epfd = epoll_create1(EPOLL_CLOEXEC);
 	int terms = 0;
+	bool listening = false;
 
 	spin_ns = (uint64_t)config.spin_us * 1000;
 	{
@@ -364,10 +425,17 @@ int loop_run(int sfd)
 			if (kernel.init && kernel.init->state != PROC_ALIVE)
 				break;
 		}
+		if (!listening && inject_listener() >= 0) {
+			struct epoll_event lev = { .events = EPOLLIN, .data.fd = inject_listener() };
+
+			listening = epoll_ctl(epfd, EPOLL_CTL_ADD, inject_listener(), &lev) == 0;
+		}
 		n = epoll_wait(epfd, evs, 8, syscall_expire_sleepers());
 		if (n < 0 && errno != EINTR)
 			umk_die(UMK_EXIT_FAILURE, "epoll_wait: %s", strerror(errno));
 		for (int i = 0; i < n; i++) {
+			if (evs[i].data.fd == inject_listener())
+				inject_handle_notifications();
 			if (evs[i].data.fd != sfd)
 				continue;
 			ssize_t r;

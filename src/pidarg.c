@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sys/resource.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include "umk/handlers.h"
 #include "umk/pidfd.h"
 #include "umk/seccomp.h"
+#include "umk/mm.h"
 #include "umk/syscall.h"
 #include "umk/uaccess.h"
 #include "umk/umk.h"
@@ -64,6 +66,18 @@ long sys_pid_arg0(struct task *t, struct sysc *sc)
 
 long sys_prlimit64(struct task *t, struct sysc *sc)
 {
+	if ((uint32_t)sc->args[1] == RLIMIT_NOFILE) {
+		struct process *p = t->proc;
+
+		if ((pid_t)sc->args[0]) {
+			struct task *o = find_task_ns((pid_t)sc->args[0], task_active_pid_ns(t));
+
+			if (!o)
+				return -ESRCH;
+			p = o->proc;
+		}
+		return prlimit_nofile(t, sc, p);
+	}
 	return translate_arg(t, sc, 0);
 }
 
@@ -213,6 +227,8 @@ long sys_fcntl(struct task *t, struct sysc *sc)
 	struct task *o;
 	int r;
 
+	if ((uint32_t)sc->args[0] >= UMK_FD_BASE)
+		return -EBADF;	/* umk's own (see fdtable.c) */
 	if (seccomp_native_cmd(SYS_fcntl, cmd))
 		return SYSC_NATIVE;	/* trapped only under --trace=all */
 	switch (cmd) {

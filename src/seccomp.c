@@ -11,6 +11,13 @@
  * low 32 bits only (the kernel truncates them to unsigned int), so setting
  * high bits cannot dodge the trap. Non-native ABIs (int 0x80, x32) fail
  * with ENOSYS.
+ *
+ * umk's reserved descriptors (UMK_FD_BASE and up, see mm.h) are guarded in
+ * the filter itself: close, dup, dup2, dup3 and fcntl are native only for
+ * descriptors below the base, and close_range only for ranges ending below
+ * it; the rest traps and gets EBADF (or a clamped range) from umk. Numbers
+ * are compared on their low 32 bits, as the kernel reads them. Syscall
+ * UMK_NR_NOTIFY goes to umk's user-notification listener (fd installation).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,11 +29,15 @@
 #include "umk/syscall.h"
 #include "umk/umk.h"
 #include "umk/seccomp.h"
+#include "umk/inject.h"
+#include "umk/mm.h"
 
 static const uint32_t ioctl_trapped[] = {
 	TIOCGPGRP, TIOCSPGRP, TIOCGSID, FIOSETOWN, SIOCSPGRP, FIOGETOWN, SIOCGPGRP,
 };
 static const uint32_t fcntl_trapped[] = { F_SETOWN, F_GETOWN, F_SETOWN_EX, F_GETOWN_EX };
+/* RLIMIT_NOFILE: the guest's limits sit below umk's reserved descriptors. */
+static const uint32_t rlimit_trapped[] = { RLIMIT_NOFILE };
 /* The prctl options umk emulates (see sys_prctl); the rest are process-local. */
 static const uint32_t prctl_trapped[] = {
 	PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE, PR_SET_DUMPABLE,
@@ -45,6 +56,8 @@ static const struct partial {
 	P(SYS_ioctl, 1, ioctl_trapped),
 	P(SYS_fcntl, 1, fcntl_trapped),
 	P(SYS_prctl, 0, prctl_trapped),
+	P(SYS_getrlimit, 0, rlimit_trapped),
+	P(SYS_setrlimit, 0, rlimit_trapped),
 #undef P
 };
 
@@ -63,18 +76,46 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Syscalls whose descriptor argument must stay below the reserved ones. */
+static const struct fdarg {
+	int nr;
+	unsigned arg;
+} fdargs[] = {
+	{ SYS_close, 0 }, { SYS_dup, 0 }, { SYS_dup2, 0 }, { SYS_dup3, 0 }, { SYS_fcntl, 0 },
+	{ SYS_close_range, 1 },
+};
+
+static const struct fdarg *fdarg_of(long nr)
+{
+	for (size_t i = 0; i < sizeof(fdargs) / sizeof(fdargs[0]); i++)
+		if (fdargs[i].nr == nr)
+			return &fdargs[i];
+	return NULL;
+}
+
+_Static_assert((UMK_FD_BASE & (UMK_FD_BASE - 1)) == 0, "the fd guard is a mask");
+
+/* arg's low 32 bits are below UMK_FD_BASE. */
+static struct scmp_arg_cmp fd_below(unsigned arg)
+{
+	return SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, 0xffffffffULL & ~(uint64_t)(UMK_FD_BASE - 1), 0);
+}
+
 /* Allow [lo, hi] (inclusive, 32-bit) of argument arg as aligned MASKED_EQ blocks. */
 static int allow_range(scmp_filter_ctx ctx, int nr, unsigned arg, uint64_t lo, uint64_t hi)
 {
+	const struct fdarg *fa = fdarg_of(nr);
+
 	while (lo <= hi) {
 		uint64_t size = 1;
 
 		/* Largest aligned block starting at lo that stays within hi. */
 		while ((lo & (size * 2 - 1)) == 0 && lo + size * 2 - 1 <= hi && size < (1ULL << 32))
 			size *= 2;
-		int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					 SCMP_CMP(arg, SCMP_CMP_MASKED_EQ,
-						  0xffffffffULL & ~(size - 1), lo));
+		struct scmp_arg_cmp c = SCMP_CMP(arg, SCMP_CMP_MASKED_EQ,
+						 0xffffffffULL & ~(size - 1), lo);
+		int r = fa ? seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, c, fd_below(fa->arg))
+			   : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, c);
 		if (r < 0)
 			return r;
 		lo += size;
@@ -100,7 +141,7 @@ static int allow_except(scmp_filter_ctx ctx, int nr, unsigned arg, const uint32_
 	return allow_range(ctx, nr, arg, lo, 0xffffffffULL);
 }
 
-int seccomp_build_and_load(bool trap_all)
+int seccomp_build_and_load(bool trap_all, int *listener)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRACE(0));
 	int nr, r = -ENOMEM;
@@ -119,8 +160,11 @@ int seccomp_build_and_load(bool trap_all)
 	for (nr = 0; nr < SYSCALL_MAX && !trap_all; nr++) {
 		const struct syscall_desc *d = &syscall_table[nr];
 		const struct partial *pa = partial_of(nr);
+		const struct fdarg *fa = fdarg_of(nr);
 
-		if (d->cls == SC_NATIVE)
+		if (fa && !pa)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, fd_below(fa->arg));
+		else if (d->cls == SC_NATIVE)
 			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 		else if (nr == SYS_sendto)	/* no destination: nothing to translate */
 			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A4(SCMP_CMP_EQ, 0));
@@ -131,7 +175,11 @@ int seccomp_build_and_load(bool trap_all)
 		if (r < 0)
 			goto out;
 	}
+	if ((r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, UMK_NR_NOTIFY, 0)) < 0)
+		goto out;
 	r = seccomp_load(ctx);
+	if (r == 0)
+		*listener = seccomp_notify_fd(ctx);
 out:
 	seccomp_release(ctx);
 	return r;

@@ -15,6 +15,9 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include "umk/arch.h"
+#include "umk/inject.h"
+#include "umk/launch.h"
+#include "umk/mm.h"
 #include "umk/loop.h"
 #include "umk/syscall.h"
 #include "umk/trace.h"
@@ -62,19 +65,31 @@ void syscall_return(struct task *t, long ret)
 	ptrace(PTRACE_CONT, t->host_tid, 0, 0);
 }
 
-/* Let the host run it; ask for the exit stop when umk must see the end. */
+/*
+ * Let the host run it. Rewritten arguments must be given back to the guest
+ * afterwards (the ABI preserves argument registers): through the stub's
+ * trampoline when the call cannot come back asking for a restart, else at
+ * the syscall-exit stop, which umk also asks for when it must see the end.
+ */
 static void syscall_native(struct task *t)
 {
 	struct sysc *sc = &t->sys;
+	bool tramp = false;
 
 	if (sc->args_dirty) {
 		arch_set_syscall_nr(&sc->regs, sc->nr);
 		for (int i = 0; i < 6; i++)
 			arch_set_syscall_arg(&sc->regs, i, sc->args[i]);
-		arch_regs_store(t->host_tid, &sc->regs);
+		if (sc->tramp_ok && !sc->on_exit && !trace_this(sc) && inject_tramp_prepare(t)) {
+			tramp = true;
+			if (sc->override)
+				arch_tramp_override(mm_scratch_ptr(t), sc->ov[0], sc->ov[1], sc->ov[2]);
+		}
 	}
+	if (sc->args_dirty || sc->regs_moved)
+		arch_regs_store(t->host_tid, &sc->regs);
 	sc->native = true;
-	sc->exit_pending = sc->args_dirty || sc->on_exit || trace_this(sc);
+	sc->exit_pending = (sc->args_dirty && !tramp) || sc->on_exit || trace_this(sc);
 	t->state = TASK_RUNNING;
 	ptrace(sc->exit_pending ? PTRACE_SYSCALL : PTRACE_CONT, t->host_tid, 0, 0);
 }
@@ -83,6 +98,19 @@ static void run_handler(struct task *t)
 {
 	struct sysc *sc = &t->sys;
 	long ret = sc->desc->handler(t, sc);
+
+	/* Injections ran: the thread now sits at the stub's marker stop, which
+	 * the guest's syscall is finished from like the original stop. */
+	if (t->inj.active) {
+		inject_end(t);
+		sc->regs_moved = true;
+		if (t->inj.dead) {
+			t->state = TASK_RUNNING;	/* its death report is queued */
+			return;
+		}
+		if (t->stop != STOP_SECCOMP && (ret == SYSC_NATIVE || ret == SYSC_SLEEP))
+			ret = -ENOMEM;	/* not at a syscall entry any more */
+	}
 
 	if (ret == SYSC_SLEEP)
 		return;
@@ -100,11 +128,15 @@ void syscall_enter(struct task *t)
 	free(sc->path);
 	sc->path = NULL;
 	sc->args_dirty = sc->native = sc->exec_done = sc->exit_pending = false;
+	sc->regs_moved = sc->tramp_ok = sc->override = false;
+	t->stop = STOP_SECCOMP;
 	sc->on_exit = NULL;
 	if (arch_regs_fetch(t->host_tid, &sc->regs) < 0) {
 		t->state = TASK_RUNNING;	/* gone (SIGKILL); its death report follows */
 		return;
 	}
+	if (inject_listener() < 0)
+		launch_adopt(t);	/* the first guest's first syscall (its execve) */
 	t->state = TASK_TRAPPED;
 	sc->nr = sc->orig_nr = arch_syscall_nr(&sc->regs);
 	for (int i = 0; i < 6; i++)
@@ -228,6 +260,11 @@ void syscall_exit(struct task *t)
 		arch_set_syscall_nr(&sc->regs, sc->orig_nr);
 		for (int i = 0; i < 6; i++)
 			arch_set_syscall_arg(&sc->regs, i, sc->orig_args[i]);
+		changed = true;
+	}
+	if (sc->override) {
+		sc->ret = (uint64_t)sc->ret == sc->ov[0] ? (long)sc->ov[1] : (long)sc->ov[2];
+		arch_set_return_value(&sc->regs, sc->ret);
 		changed = true;
 	}
 	if (sc->on_exit) {

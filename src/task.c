@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include "umk/task.h"
+#include "umk/mm.h"
 #include "umk/umk.h"
 
 struct umk_kernel kernel = { .held = LIST_HEAD_INIT(kernel.held) };
@@ -209,6 +210,7 @@ static struct task *task_alloc(pid_t host_tid, struct pid *pid)
 	list_init(&t->held_node);
 	list_add_tail(&t->pid_node, &pid->tasks[PIDTYPE_PID]);
 	t->state = TASK_NEW;
+	t->slot = -1;
 	task_hash_add(t);
 	kernel.nr_tasks++;
 	return t;
@@ -244,6 +246,8 @@ struct task *task_create_init(pid_t host_tid, const struct cred *cred, const cha
 	snprintf(p->comm, sizeof(p->comm), "%s", comm);
 	ns->child_reaper = t;
 	kernel.init = p;
+	p->nofile_max = UMK_NOFILE_MAX;
+	mm_attach_task(t, mm_create());
 	return t;
 }
 
@@ -303,6 +307,7 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	list_add_tail(&p->sibling, &parent->children);
 	p->has_child_subreaper = cp->has_child_subreaper || cp->is_child_subreaper;
 	p->dumpable = cp->dumpable;
+	p->nofile_max = cp->nofile_max;
 	memcpy(p->comm, cp->comm, sizeof(p->comm));
 	change_pid(p, PIDTYPE_PGID, cp->pgrp);
 	change_pid(p, PIDTYPE_SID, cp->session);
@@ -314,6 +319,7 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 void task_free(struct task *t)
 {
 	task_unsleep(t);
+	mm_detach_task(t);
 	task_hash_del(t);
 	list_del(&t->thread_node);
 	list_del(&t->pid_node);

@@ -9,6 +9,8 @@ Suite *suite_syscall(void);
 Suite *suite_path(void);
 Suite *suite_guest(void);
 Suite *suite_isolation(void);
+Suite *suite_vma(void);
+Suite *suite_mm(void);
 
 int main(void)
 {
@@ -20,6 +22,8 @@ int main(void)
 	srunner_add_suite(sr, suite_path());
 	srunner_add_suite(sr, suite_guest());
 	srunner_add_suite(sr, suite_isolation());
+	srunner_add_suite(sr, suite_vma());
+	srunner_add_suite(sr, suite_mm());
 	harness_init();
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct arch_regs {
@@ -31,6 +32,39 @@ void arch_set_return_value(struct arch_regs *r, long v);
 void arch_skip_syscall(struct arch_regs *r, long ret);
 uint64_t arch_stack_pointer(const struct arch_regs *r);
 uint64_t arch_instruction_pointer(const struct arch_regs *r);
+
+void arch_set_instruction_pointer(struct arch_regs *r, uint64_t ip);
+
+/*
+ * The injection stub (stub.c): code umk maps into every guest, and what umk
+ * does with a stopped thread's registers to run syscalls of its own choosing
+ * there. See inject.c for the protocol.
+ */
+#define ARCH_STUB_AFTER		0x02	/* an injected syscall returns here */
+#define ARCH_STUB_MARKER	0x05	/* the marker syscall that traps back to umk */
+#define ARCH_STUB_MARKER_RET	0x0c	/* rip at the marker's seccomp stop */
+#define ARCH_STUB_TRAMP		0x10	/* trampoline back to guest code */
+#define ARCH_STUB_END		0x46
+#define ARCH_STUB_MARKER_NR	39	/* getpid: always trapped */
+
+/* Where the trampoline finds the guest's registers (in the scratch page). */
+struct arch_tramp_slot {
+	uint64_t args[6];
+	uint64_t ip;
+	uint64_t saved;
+	uint64_t match, on_match, on_miss;	/* result override (brk, mremap) */
+	uint64_t override;
+};
+
+const unsigned char *arch_stub_code(size_t *len);
+uint64_t arch_inject_result(const struct arch_regs *r);
+void arch_inject_at_entry(struct arch_regs *r, uint64_t stub, long nr, const uint64_t a[6]);
+void arch_inject_from_stop(struct arch_regs *r, uint64_t stub);
+void arch_tramp_prepare(struct arch_regs *r, struct arch_tramp_slot *slot,
+			const uint64_t guest_args[6], uint64_t stub, uint64_t slot_addr);
+void arch_tramp_override(struct arch_tramp_slot *slot, uint64_t match, uint64_t on_match,
+			 uint64_t on_miss);
+void arch_tramp_complete(struct arch_regs *r, const struct arch_tramp_slot *slot, uint64_t stub);
 
 /* Stack space below sp that the ABI leaves to running code (x86-64: 128). */
 #define ARCH_RED_ZONE 128

@@ -28,6 +28,12 @@ H(path_at); H(open); H(openat); H(openat2); H(creat); H(chdir); H(fchdir);
 H(getcwd); H(chroot); H(rename2); H(link2); H(symlink); H(utimensat);
 H(fanotify_mark); H(inotify_add_watch); H(sockaddr); H(sendto); H(sendmsg);
 H(sendmmsg);
+/* fdtable.c */
+H(fd_guard); H(close_range); H(getrlimit); H(setrlimit);
+long prlimit_nofile(struct task *t, struct sysc *sc, struct process *p);
+/* mmap.c */
+H(mmap); H(munmap); H(mprotect); H(pkey_mprotect); H(brk); H(mremap); H(madvise);
+H(shmat); H(shmdt);
 /* exec.c */
 H(execve); H(execveat);
 

@@ -12,4 +12,8 @@
 pid_t launch_init(const char *guest_path, char *const argv[], char *const envp[],
 		  const sigset_t *orig_mask, int *err_fd);
 
+struct task;
+/* The first guest's first syscall: umk takes what it needs from it. */
+void launch_adopt(struct task *t);
+
 #endif

@@ -2,6 +2,7 @@
 #define UMK_LOOP_H
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include "task.h"
 
 /* Run the kernel until the guest's init is gone; returns umk's exit status. */
@@ -11,5 +12,7 @@ void task_resume(struct task *t, int sig);
 /* A child's first stop may be seen before its parent's fork event. */
 void loop_adopt_early(struct task *child);
 void loop_forget_early(pid_t tid);
+/* A status umk's own waitpid took for a thread outside the loop (injection). */
+void loop_defer_status(pid_t tid, int status, const struct rusage *ru);
 
 #endif

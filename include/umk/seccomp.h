@@ -6,8 +6,9 @@
 #include <sys/syscall.h>
 
 /* Build the filter from the syscall table and install it on the calling thread.
- * trap_all (--trace=all): every syscall traps. Returns 0 or -errno. */
-int seccomp_build_and_load(bool trap_all);
+ * trap_all (--trace=all): every syscall traps. Returns 0 or -errno; *listener
+ * gets the user-notification descriptor (see inject.h). */
+int seccomp_build_and_load(bool trap_all, int *listener);
 /* For ioctl/fcntl/prctl: would this command have run natively (no trap)? */
 bool seccomp_native_cmd(long nr, uint64_t cmd);
 

@@ -66,6 +66,10 @@ struct sysc {
 	const struct syscall_desc *desc;
 	bool exit_pending;	/* resumed with PTRACE_SYSCALL: an exit stop comes */
 	bool exec_done;		/* execve succeeded: registers are the new image's */
+	bool regs_moved;	/* injections ran: store regs even if args are unchanged */
+	bool tramp_ok;		/* never returns a restart code: may use the trampoline */
+	bool override;		/* the guest sees ov[1] if the host returns ov[0], else ov[2] */
+	uint64_t ov[3];
 	char *path;		/* resolved guest path kept for on_exit (malloc) */
 	char trace[512];	/* --trace: the call as decoded at entry */
 	union {
@@ -140,6 +144,7 @@ struct process {
 	bool did_exec;			/* setpgid on a child after exec: EACCES */
 	pid_t host_tgid;		/* the host's tgid (the first leader's host tid) */
 	int dumpable;			/* what the guest sees through PR_GET_DUMPABLE */
+	uint64_t nofile_max;		/* the guest's hard RLIMIT_NOFILE (the host's is higher) */
 
 	struct rusage ru_self;		/* the host's account of this process, at reap */
 	struct rusage ru_children;	/* cumulative, of reaped descendants */
@@ -180,6 +185,19 @@ struct task {
 	uint64_t sleep_deadline;	/* when a held sleeper goes native (ns) */
 
 	uint64_t nr_stops;		/* ptrace stops umk took for this thread */
+
+	struct mm *mm;			/* its address space (shared by CLONE_VM) */
+	int slot;			/* its page in the mm's scratch window, or -1 */
+	struct {			/* an injection sequence under way (inject.c) */
+		bool active;
+		bool from_entry;	/* began at a syscall-entry stop */
+		bool at_entry;		/* now at a syscall-entry (seccomp) stop */
+		bool dead;		/* the thread vanished mid-sequence */
+		struct arch_regs saved;	/* the guest's registers at the start */
+		struct arch_regs cur;	/* registers at the current stop */
+		int stashed[4];		/* host signals that arrived meanwhile */
+		int nstashed;
+	} inj;
 };
 
 /* The kernel's global state that is not per task. */

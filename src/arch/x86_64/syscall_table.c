@@ -24,19 +24,19 @@
 
 const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	/* I/O on open descriptors: native, never trapped. */
-	N(read, "ipu"), N(write, "ipu"), N(close, "i"), N(fstat, "ip"), N(poll, "pud"),
+	N(read, "ipu"), N(write, "ipu"), T(close, fd_guard, "i"), N(fstat, "ip"), N(poll, "pud"),
 	N(lseek, "idd"), N(pread64, "ipud"), N(pwrite64, "ipud"), N(readv, "ipd"),
 	N(writev, "ipd"), N(preadv, "ipdd"), N(pwritev, "ipdd"), N(preadv2, "ipddx"),
 	N(pwritev2, "ipddx"), N(pipe, "p"), N(pipe2, "px"), N(select, "dpppp"),
-	N(pselect6, "dppppp"), N(ppoll, "pupp"), N(dup, "i"), N(dup2, "ii"),
-	N(dup3, "iix"), N(sendfile, "iipu"), N(flock, "ix"), N(fsync, "i"),
+	N(pselect6, "dppppp"), N(ppoll, "pupp"), T(dup, fd_guard, "i"), T(dup2, fd_guard, "ii"),
+	T(dup3, fd_guard, "iix"), N(sendfile, "iipu"), N(flock, "ix"), N(fsync, "i"),
 	N(fdatasync, "i"), N(ftruncate, "id"), N(getdents, "ipu"), N(getdents64, "ipu"),
 	N(fchmod, "io"), N(fchown, "idd"), N(umask, "o"), N(fstatfs, "ip"),
 	N(readahead, "idu"), N(fsetxattr, "ispux"), N(fgetxattr, "ispu"),
 	N(flistxattr, "ipu"), N(fremovexattr, "is"), N(fadvise64, "iddd"),
 	N(sync, ""), N(syncfs, "i"), N(sync_file_range, "iddx"), N(fallocate, "ixdd"),
 	N(splice, "ipipux"), N(tee, "iiux"), N(vmsplice, "ipux"),
-	N(copy_file_range, "ipipux"), N(close_range, "uux"), N(epoll_create, "d"),
+	N(copy_file_range, "ipipux"), T(close_range, close_range, "uux"), N(epoll_create, "d"),
 	N(epoll_create1, "x"), N(epoll_ctl, "ixip"), N(epoll_wait, "ipdd"),
 	N(epoll_pwait, "ipddp"), N(epoll_pwait2, "ipdpp"), N(eventfd, "u"),
 	N(eventfd2, "ux"), N(timerfd_create, "dx"), N(timerfd_settime, "ixpp"),
@@ -58,11 +58,13 @@ const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	TN(bind, sockaddr, "ipu", "AF_UNIX paths resolved in the guest's root"),
 	TN(connect, sockaddr, "ipu", "AF_UNIX paths resolved in the guest's root"),
 
-	/* Memory: native until umk owns address spaces (platform issue). */
-	N(mmap, "pxxxid"), N(mprotect, "pux"), N(munmap, "pu"), N(brk, "p"),
-	N(mremap, "puuxp"), N(msync, "pux"), N(mincore, "pup"), N(madvise, "pud"),
+	/* Memory: umk owns every address space (mmap.c); these change mappings. */
+	E(mmap, mmap, "pxxxid"), E(mprotect, mprotect, "pux"), E(munmap, munmap, "pu"),
+	E(brk, brk, "p"), E(mremap, mremap, "puuxp"), E(madvise, madvise, "pud"),
+	E(pkey_mprotect, pkey_mprotect, "puxd"), T(shmat, shmat, "dpx"), T(shmdt, shmdt, "p"),
+	N(msync, "pux"), N(mincore, "pup"),
 	N(mlock, "pu"), N(munlock, "pu"), N(mlockall, "x"), N(munlockall, ""),
-	N(mlock2, "pux"), N(remap_file_pages, "puddx"), N(pkey_mprotect, "puxd"),
+	N(mlock2, "pux"), N(remap_file_pages, "puddx"),
 	N(pkey_alloc, "xx"), N(pkey_free, "d"), N(mbind, "puxpux"),
 	N(set_mempolicy, "dpu"), N(get_mempolicy, "ppupx"), N(membarrier, "dxd"),
 	N(memfd_secret, "x"), N(set_mempolicy_home_node, "puux"),
@@ -87,8 +89,8 @@ const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	N(time, "p"), N(clock_gettime, "dp"), N(clock_getres, "dp"),
 	N(settimeofday, "pp"), N(clock_settime, "dp"), N(adjtimex, "p"),
 	N(clock_adjtime, "dp"), N(sched_yield, ""), N(sched_get_priority_max, "d"),
-	N(sched_get_priority_min, "d"), N(getcpu, "ppp"), N(getrlimit, "dp"),
-	N(setrlimit, "dp"), N(getrusage, "dp"), N(times, "p"), N(personality, "x"),
+	N(sched_get_priority_min, "d"), N(getcpu, "ppp"), T(getrlimit, getrlimit, "dp"),
+	T(setrlimit, setrlimit, "dp"), N(getrusage, "dp"), N(times, "p"), N(personality, "x"),
 	N(arch_prctl, "xx"), N(set_thread_area, "p"), N(get_thread_area, "p"),
 	N(modify_ldt, "dpu"), N(futex, "pdupd"), N(futex_waitv, "pudpd"),
 	N(set_robust_list, "pu"), N(rseq, "puxx"), N(seccomp, "dxp"),
@@ -98,7 +100,7 @@ const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	N(landlock_restrict_self, "ix"),
 
 	/* SysV and POSIX IPC: native until the ipc namespace. */
-	N(shmget, "dux"), N(shmat, "dpx"), N(shmctl, "ddp"), N(shmdt, "p"),
+	N(shmget, "dux"), N(shmctl, "ddp"),
 	N(semget, "ddx"), N(semop, "dpu"), N(semtimedop, "dpup"), N(semctl, "dddx"),
 	N(msgget, "dx"), N(msgsnd, "dpux"), N(msgrcv, "dpudx"), N(msgctl, "ddp"),
 	N(mq_open, "sxop"), N(mq_unlink, "s"), N(mq_timedsend, "ipuup"),

@@ -1,0 +1,144 @@
+/*
+ * Guest address spaces, owned by umk (Linux's mm_struct).
+ *
+ * Every guest mm has a VMA tree (vma.h) that mirrors the host mappings of
+ * its processes exactly, because every syscall that changes a mapping traps
+ * to umk. Private memory (anonymous mappings, the brk heap, private copies of
+ * file data) lives in a memobj: a memfd umk created, mapped into umk itself
+ * and into the guest with MAP_SHARED|MAP_FIXED at the addresses umk chose.
+ * Copies to and from guest memory are then a memcpy through umk's mapping.
+ *
+ * Each guest process holds two reserved descriptors above its fd limit:
+ * UMK_FD_MEM (its mm's memfd, read-write, close-on-exec, sealed against
+ * shrinking) and UMK_FD_SCRATCH (umk's scratch memfd, read-only). The
+ * scratch window of an mm (one stub page, then one page per thread) is a
+ * read-only mapping of its piece of the scratch memfd: the guest can read
+ * what umk writes there but can never write, remap or unmap it.
+ */
+#ifndef UMK_MM_H
+#define UMK_MM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "vma.h"
+
+struct task;
+struct process;
+
+/* Reserved descriptors: the guest's RLIMIT_NOFILE never reaches them. */
+#define UMK_FD_BASE	4096
+#define UMK_FD_MEM	(UMK_FD_BASE + 0)
+#define UMK_FD_SCRATCH	(UMK_FD_BASE + 1)
+#define UMK_FD_COUNT	8		/* room above the base the host limit allows */
+#define UMK_NOFILE_MAX	UMK_FD_BASE	/* the hard limit a guest can have */
+
+/* The scratch window: the stub page, then one page per thread. */
+#define SCRATCH_SLOTS	64
+#define SCRATCH_WINDOW	((SCRATCH_SLOTS + 1) * VMA_PAGE)
+
+/* A memfd of umk's holding guest pages, with an allocator of its offsets. */
+struct extent {
+	uint64_t off, len;
+};
+
+struct memobj {
+	int refcount;		/* VMAs that map it, plus one per mm that allocates from it */
+	int fd;			/* umk's descriptor (O_RDWR) */
+	uint8_t *base;		/* umk's mapping of [0, size) */
+	uint64_t size;		/* file size; offsets below top are handed out */
+	uint64_t top;
+	struct extent *free;	/* free ranges below top, sorted, coalesced */
+	size_t nfree, capfree;
+};
+
+struct mm {
+	int users;		/* tasks running in it (threads, vfork/CLONE_VM children) */
+	struct vma_tree vmas;
+	struct memobj *mem;	/* where its private pages are allocated */
+	bool mem_installed;	/* the guest holds mem at UMK_FD_MEM */
+	bool populated;		/* the host's own mappings (image, stack...) are known */
+	bool fork_fixup;	/* a fork child: mappings still the parent's, see mm_fork */
+	uint64_t task_size;	/* top of the user address space */
+	uint64_t mmap_base;	/* top-down allocation starts below this */
+	uint64_t start_brk, brk;
+	uint64_t start_stack;
+
+	/* Scratch window (0: not mapped yet). */
+	uint64_t window;
+	uint64_t window_off;	/* its offset in the scratch memfd */
+	uint64_t parent_window_off;	/* fork_fixup: the window it still maps */
+	uint64_t slots;		/* bitmap of thread slots in use */
+
+	/* Extents whose mappings a guest thread was still removing when umk
+	 * freed them: punched at the next stop (see mm_reclaim). */
+	struct extent *deferred;
+	size_t ndeferred, capdeferred;
+
+	uint64_t locked_vm;	/* pages under mlock */
+};
+
+/* One-time setup: the scratch memfd. Returns 0 or -errno. */
+int mm_global_init(void);
+/* The read-only descriptor of the scratch memfd that guests hold. */
+int mm_scratch_guest_fd(void);
+
+/* A fresh mm for a process just created by a host execve (or the first
+ * guest). Its VMAs are read from the host on first use. */
+struct mm *mm_create(void);
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
+
+/* fork: a copy of parent's mm for child (already a host copy of parent). */
+struct mm *mm_fork(struct task *parent, struct task *child);
+/* A new thread of t's mm (CLONE_VM): a scratch slot of its own. */
+void mm_attach_task(struct task *t, struct mm *mm);
+void mm_detach_task(struct task *t);
+
+/* Before umk touches t's mm at a stop: learn the host's mappings, free
+ * deferred extents. Returns 0 or -errno. */
+int mm_prepare(struct task *t);
+/* Make sure the platform is ready in t's process (scratch window, memfd),
+ * injecting what is missing; t is at a syscall-entry stop. */
+int mm_ensure_platform(struct task *t, bool need_mem);
+/* A fork child's first stop: switch it to its own memory (injected). */
+int mm_fork_fixup(struct task *t);
+
+/* The guest address and umk's pointer to t's scratch page, or 0/NULL. */
+uint64_t mm_scratch_addr(const struct task *t);
+void *mm_scratch_ptr(const struct task *t);
+
+/* Memory objects. */
+struct memobj *memobj_create(const char *name);
+void memobj_get(struct memobj *o);
+void memobj_put(struct memobj *o);
+/* An unused range of len bytes (page multiple); returns its offset or -errno. */
+int64_t memobj_alloc(struct memobj *o, uint64_t len);
+/* Grow the extent [off, off+len) in place to newlen if the range after it is
+ * free; 0 or -ENOMEM. */
+int memobj_grow(struct memobj *o, uint64_t off, uint64_t len, uint64_t newlen);
+/* Give back a range: its pages are freed (hole punched). */
+void memobj_free(struct memobj *o, uint64_t off, uint64_t len);
+/* Zero a range (free its pages, keep it allocated). */
+void memobj_zero(struct memobj *o, uint64_t off, uint64_t len);
+/* Copy the resident pages of [soff, soff+len) of s to d at doff. */
+int memobj_copy(struct memobj *d, uint64_t doff, struct memobj *s, uint64_t soff, uint64_t len);
+/* Bytes of it that are resident. */
+uint64_t memobj_resident(const struct memobj *o);
+
+/* Free an extent once no guest thread can still be using it. */
+void mm_defer_free(struct mm *mm, uint64_t off, uint64_t len);
+void mm_reclaim(struct mm *mm);
+
+/* Drop a VMA: its obj reference, its extent if private, the VMA itself. */
+void mm_vma_release(struct mm *mm, struct vma *v);
+
+/* Accounting, for /proc and the OOM killer. */
+uint64_t mm_total_vm(const struct mm *mm);	/* bytes mapped */
+uint64_t mm_rss(const struct mm *mm);		/* bytes resident in umk's memfds */
+
+/* Whether [addr, addr+len) lies in memory umk backs, and umk's pointer to it
+ * when it does (NULL otherwise). write: the guest mapping must be writable. */
+void *mm_guest_ptr(struct mm *mm, uint64_t addr, uint64_t len, bool write, int *err);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * The injection stub: a page of x86-64 code umk maps (read-only) into every
+ * guest address space, at the start of the process's scratch window.
+ *
+ *   +0x00  syscall            an injected syscall (rarely entered here)
+ *   +0x02  mov %rax,%rbx      where an injected syscall returns: keep its result
+ *   +0x05  mov $getpid,%eax   the marker: a syscall the filter always traps, so
+ *   +0x0a  syscall            umk gets a seccomp stop with the result in rbx
+ *   +0x0c  ud2                (a guest that jumps here on its own gets SIGILL)
+ *   +0x10  trampoline         optionally turn the result into the one the
+ *                             guest's syscall owes (brk returns the break, not
+ *                             the address an mmap returns), reload the argument
+ *                             registers, rbx and the return address from the
+ *                             thread's scratch slot (rbx points at it) and jump
+ *                             back to guest code
+ *
+ * None of it gives a guest anything its own code could not do: the syscalls
+ * in it trap like any other, and umk treats a stop there as an injection step
+ * only when it has an injection under way for that very thread.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include "umk/arch.h"
+
+__asm__(".pushsection .rodata\n"
+	".balign 16\n"
+	".globl umk_stub_start\n"
+	"umk_stub_start:\n"
+	"	syscall\n"
+	"	mov %rax,%rbx\n"
+	"	mov $" "39" ",%eax\n"
+	"	syscall\n"
+	"	ud2\n"
+	"	.balign 16, 0xcc\n"
+	"	cmpq $0,0x58(%rbx)\n"
+	"	je 1f\n"
+	"	cmp 0x40(%rbx),%rax\n"
+	"	mov 0x48(%rbx),%rax\n"
+	"	je 1f\n"
+	"	mov 0x50(%rbx),%rax\n"
+	"1:	mov (%rbx),%rdi\n"
+	"	mov 0x8(%rbx),%rsi\n"
+	"	mov 0x10(%rbx),%rdx\n"
+	"	mov 0x18(%rbx),%r10\n"
+	"	mov 0x20(%rbx),%r8\n"
+	"	mov 0x28(%rbx),%r9\n"
+	"	mov 0x30(%rbx),%rcx\n"
+	"	mov 0x38(%rbx),%rbx\n"
+	"	jmp *%rcx\n"
+	".globl umk_stub_end\n"
+	"umk_stub_end:\n"
+	".popsection\n");
+
+extern const unsigned char umk_stub_start[], umk_stub_end[];
+
+_Static_assert(SYS_getpid == 39, "the marker above is getpid");
+_Static_assert(ARCH_STUB_END == 0x46, "arch.h's offsets match the code above");
+
+const unsigned char *arch_stub_code(size_t *len)
+{
+	*len = (size_t)(umk_stub_end - umk_stub_start);
+	return umk_stub_start;
+}
+
+#define R(r) ((struct user_regs_struct *)(r))
+#define CR(r) ((const struct user_regs_struct *)(r))
+
+void arch_set_instruction_pointer(struct arch_regs *r, uint64_t ip)
+{
+	R(r)->rip = ip;
+}
+
+uint64_t arch_inject_result(const struct arch_regs *r)
+{
+	return CR(r)->rbx;
+}
+
+/*
+ * Point a thread that is in a seccomp stop at the stub: the syscall in
+ * orig_rax (set by the caller) runs, then returns to +0x02 and traps at the
+ * marker.
+ */
+void arch_inject_at_entry(struct arch_regs *r, uint64_t stub, long nr, const uint64_t a[6])
+{
+	R(r)->orig_rax = (unsigned long)nr;
+	for (int i = 0; i < 6; i++)
+		arch_set_syscall_arg(r, i, a[i]);
+	R(r)->rip = stub + ARCH_STUB_AFTER;
+}
+
+/*
+ * From a stop that is not a syscall entry (an event, a signal, a group stop):
+ * run straight into the marker. orig_rax = -1 keeps the kernel's syscall
+ * restart logic away from registers that are no longer the guest's.
+ */
+void arch_inject_from_stop(struct arch_regs *r, uint64_t stub)
+{
+	R(r)->orig_rax = (unsigned long)-1L;
+	R(r)->rip = stub + ARCH_STUB_MARKER;
+}
+
+/*
+ * A native syscall with rewritten arguments that returns through the
+ * trampoline: the guest's own argument registers, return address and rbx go
+ * to the slot; the thread returns to the trampoline with rbx = slot.
+ */
+void arch_tramp_prepare(struct arch_regs *r, struct arch_tramp_slot *slot,
+			const uint64_t guest_args[6], uint64_t stub, uint64_t slot_addr)
+{
+	for (int i = 0; i < 6; i++)
+		slot->args[i] = guest_args[i];
+	slot->ip = R(r)->rip;
+	slot->override = 0;
+	slot->saved = R(r)->rbx;
+	R(r)->rbx = slot_addr;
+	R(r)->rip = stub + ARCH_STUB_TRAMP;
+}
+
+/* Make the trampoline return on_match when the syscall returned match, and
+ * on_miss otherwise. */
+void arch_tramp_override(struct arch_tramp_slot *slot, uint64_t match, uint64_t on_match,
+			 uint64_t on_miss)
+{
+	slot->match = match;
+	slot->on_match = on_match;
+	slot->on_miss = on_miss;
+	slot->override = 1;
+}
+
+/* Do in umk what the trampoline would have done (a signal is about to be
+ * delivered while the thread is in it). */
+void arch_tramp_complete(struct arch_regs *r, const struct arch_tramp_slot *slot, uint64_t stub)
+{
+	uint64_t at = R(r)->rip - stub;
+
+	/* Where the result override stands (offsets of the code above). */
+	if (slot->override) {
+		if (at < 0x1f)
+			R(r)->rax = R(r)->rax == slot->match ? slot->on_match : slot->on_miss;
+		else if (at == 0x1f && !(R(r)->eflags & 0x40))	/* ZF clear: a miss */
+			R(r)->rax = slot->on_miss;
+		else if (at == 0x21)
+			R(r)->rax = slot->on_miss;
+	}
+	for (int i = 0; i < 6; i++)
+		arch_set_syscall_arg(r, i, slot->args[i]);
+	R(r)->rcx = slot->ip;
+	R(r)->rbx = slot->saved;
+	R(r)->rip = slot->ip;
+}

@@ -1,0 +1,233 @@
+/*
+ * Memory objects: umk's "physical memory". Each is a memfd that umk maps
+ * into itself (so copies to and from guest memory are a memcpy) and that
+ * guests map with MAP_SHARED|MAP_FIXED at the addresses umk chose. The host
+ * allocates a memfd's pages lazily, so an untouched range costs nothing and
+ * reads as zeros: demand-zero paging for free. Freeing a range punches a
+ * hole, which also takes its pages out of every mapping.
+ *
+ * Offsets are handed out by a first-fit allocator over a sorted list of free
+ * ranges below a high-water mark. Each memfd is sealed against shrinking,
+ * so no guest that holds it can make umk's mapping of it fault.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include "umk/mm.h"
+#include "umk/umk.h"
+
+#define MEMOBJ_INITIAL (64ULL << 20)	/* sparse: costs address space only */
+
+struct memobj *memobj_create(const char *name)
+{
+	struct memobj *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	o->fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (o->fd < 0)
+		goto fail;
+	o->size = MEMOBJ_INITIAL;
+	if (ftruncate(o->fd, (off_t)o->size) < 0 ||
+	    fcntl(o->fd, F_ADD_SEALS, F_SEAL_SHRINK) < 0)
+		goto fail;
+	o->base = mmap(NULL, o->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
+		       o->fd, 0);
+	if (o->base == MAP_FAILED)
+		goto fail;
+	o->refcount = 1;
+	return o;
+fail:
+	if (o->fd >= 0)
+		close(o->fd);
+	free(o);
+	return NULL;
+}
+
+void memobj_get(struct memobj *o)
+{
+	o->refcount++;
+}
+
+void memobj_put(struct memobj *o)
+{
+	if (!o || --o->refcount > 0)
+		return;
+	munmap(o->base, o->size);
+	close(o->fd);
+	free(o->free);
+	free(o);
+}
+
+/* Make the file (and umk's mapping) at least need bytes long. */
+static int memobj_reserve(struct memobj *o, uint64_t need)
+{
+	uint64_t size = o->size;
+	void *nb;
+
+	if (need <= size)
+		return 0;
+	while (size < need)
+		size *= 2;
+	if (size > (1ULL << 46))
+		return -ENOMEM;
+	if (ftruncate(o->fd, (off_t)size) < 0)
+		return -ENOMEM;
+	nb = mremap(o->base, o->size, size, MREMAP_MAYMOVE);
+	if (nb == MAP_FAILED)
+		return -ENOMEM;
+	o->base = nb;
+	o->size = size;
+	return 0;
+}
+
+int64_t memobj_alloc(struct memobj *o, uint64_t len)
+{
+	uint64_t off;
+	int r;
+
+	for (size_t i = 0; i < o->nfree; i++) {
+		struct extent *e = &o->free[i];
+
+		if (e->len < len)
+			continue;
+		off = e->off;
+		e->off += len;
+		e->len -= len;
+		if (!e->len)
+			memmove(e, e + 1, (o->nfree - i - 1) * sizeof(*e)), o->nfree--;
+		return (int64_t)off;
+	}
+	if ((r = memobj_reserve(o, o->top + len)) < 0)
+		return r;
+	off = o->top;
+	o->top += len;
+	return (int64_t)off;
+}
+
+int memobj_grow(struct memobj *o, uint64_t off, uint64_t len, uint64_t newlen)
+{
+	uint64_t end = off + len, more = newlen - len;
+
+	if (newlen <= len)
+		return 0;
+	if (end == o->top) {
+		if (memobj_reserve(o, o->top + more) < 0)
+			return -ENOMEM;
+		o->top += more;
+		return 0;
+	}
+	for (size_t i = 0; i < o->nfree; i++) {
+		struct extent *e = &o->free[i];
+
+		if (e->off != end)
+			continue;
+		if (e->len < more) {
+			/* The free range runs up to top: take it and the rest from top. */
+			if (e->off + e->len != o->top)
+				return -ENOMEM;
+			if (memobj_reserve(o, end + more) < 0)
+				return -ENOMEM;
+			o->top = end + more;
+			memmove(e, e + 1, (o->nfree - i - 1) * sizeof(*e));
+			o->nfree--;
+			return 0;
+		}
+		e->off += more;
+		e->len -= more;
+		if (!e->len)
+			memmove(e, e + 1, (o->nfree - i - 1) * sizeof(*e)), o->nfree--;
+		return 0;
+	}
+	return -ENOMEM;
+}
+
+void memobj_zero(struct memobj *o, uint64_t off, uint64_t len)
+{
+	if (len)
+		fallocate(o->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len);
+}
+
+void memobj_free(struct memobj *o, uint64_t off, uint64_t len)
+{
+	size_t i;
+
+	if (!len)
+		return;
+	memobj_zero(o, off, len);
+	if (off + len == o->top) {
+		o->top = off;
+		/* A free range that now ends at top folds into it. */
+		if (o->nfree && o->free[o->nfree - 1].off + o->free[o->nfree - 1].len == o->top) {
+			o->top = o->free[o->nfree - 1].off;
+			o->nfree--;
+		}
+		return;
+	}
+	for (i = 0; i < o->nfree && o->free[i].off < off; i++)
+		;
+	/* Coalesce with the neighbours. */
+	if (i > 0 && o->free[i - 1].off + o->free[i - 1].len == off) {
+		o->free[i - 1].len += len;
+		if (i < o->nfree && off + len == o->free[i].off) {
+			o->free[i - 1].len += o->free[i].len;
+			memmove(&o->free[i], &o->free[i + 1], (o->nfree - i - 1) * sizeof(o->free[0]));
+			o->nfree--;
+		}
+		return;
+	}
+	if (i < o->nfree && off + len == o->free[i].off) {
+		o->free[i].off = off;
+		o->free[i].len += len;
+		return;
+	}
+	if (o->nfree == o->capfree) {
+		size_t cap = o->capfree ? o->capfree * 2 : 16;
+		struct extent *n = realloc(o->free, cap * sizeof(*n));
+
+		if (!n)
+			return;	/* the range stays allocated: a leak, not a fault */
+		o->free = n;
+		o->capfree = cap;
+	}
+	memmove(&o->free[i + 1], &o->free[i], (o->nfree - i) * sizeof(o->free[0]));
+	o->free[i].off = off;
+	o->free[i].len = len;
+	o->nfree++;
+}
+
+/* Copy only what is resident (SEEK_DATA/SEEK_HOLE): holes stay holes. */
+int memobj_copy(struct memobj *d, uint64_t doff, struct memobj *s, uint64_t soff, uint64_t len)
+{
+	uint64_t pos = soff, end = soff + len;
+
+	if (memobj_reserve(d, doff + len) < 0)
+		return -ENOMEM;
+	while (pos < end) {
+		off_t data = lseek(s->fd, (off_t)pos, SEEK_DATA), hole;
+
+		if (data < 0 || (uint64_t)data >= end)
+			break;
+		hole = lseek(s->fd, data, SEEK_HOLE);
+		if (hole < 0 || (uint64_t)hole > end)
+			hole = (off_t)end;
+		memcpy(d->base + doff + ((uint64_t)data - soff), s->base + data,
+		       (size_t)(hole - data));
+		pos = (uint64_t)hole;
+	}
+	return 0;
+}
+
+uint64_t memobj_resident(const struct memobj *o)
+{
+	struct stat st;
+
+	if (!o || fstat(o->fd, &st) < 0)
+		return 0;
+	return (uint64_t)st.st_blocks * 512;
+}

@@ -1,0 +1,589 @@
+/*
+ * Guest address spaces: lifecycle, the scratch window, fork (see
+ * include/umk/mm.h for the model; the syscalls are in mmap.c).
+ *
+ * An mm begins with the mappings the host's execve made (program image,
+ * interpreter, stack, vdso, vvar), read once from /proc/PID/maps; from then
+ * on umk knows every change because every mapping syscall traps. Those first
+ * mappings stay the host's (VMA_HOST) until umk's own loader replaces them.
+ *
+ * Fork. A host fork keeps MAP_SHARED mappings shared, and all of umk's memfd
+ * mappings are MAP_SHARED at the host, so the child would share its parent's
+ * private memory. At the parent's fork event (before either runs guest code
+ * again) umk copies the parent's private pages into a new memfd for the
+ * child, at the same offsets, copying only resident pages; at the child's
+ * first stop it installs that memfd and remaps each private VMA from it (one
+ * injected mmap each), and gives the child a scratch window of its own.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include "umk/arch.h"
+#include "umk/inject.h"
+#include "umk/mm.h"
+#include "umk/task.h"
+#include "umk/umk.h"
+
+/* ---- the scratch memfd: stub and scratch pages of every guest ---------- */
+
+static struct {
+	int fd;			/* umk's, read-write */
+	int guest_fd;		/* read-only, what guests hold at UMK_FD_SCRATCH */
+	uint8_t *base;
+	uint64_t size, top;
+	uint64_t *free;		/* window offsets given back */
+	size_t nfree, capfree;
+	int *refs;		/* per window: the mm that owns it, and fork children
+				 * still running on it until their first stop */
+	size_t nrefs;
+} scratch = { .fd = -1, .guest_fd = -1 };
+
+int mm_global_init(void)
+{
+	char path[64];
+
+	scratch.fd = memfd_create("umk-scratch", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (scratch.fd < 0)
+		return -errno;
+	scratch.size = 256 * SCRATCH_WINDOW;
+	if (ftruncate(scratch.fd, (off_t)scratch.size) < 0 ||
+	    fcntl(scratch.fd, F_ADD_SEALS, F_SEAL_SHRINK) < 0)
+		return -errno;
+	scratch.base = mmap(NULL, scratch.size, PROT_READ | PROT_WRITE, MAP_SHARED, scratch.fd, 0);
+	if (scratch.base == MAP_FAILED)
+		return -errno;
+	/* Guests get a read-only open of the same file: mprotect(PROT_WRITE) on
+	 * their mapping of it, or a write(), fails at the host. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", scratch.fd);
+	scratch.guest_fd = open(path, O_RDONLY | O_CLOEXEC);
+	return scratch.guest_fd < 0 ? -errno : 0;
+}
+
+int mm_scratch_guest_fd(void)
+{
+	return scratch.guest_fd;
+}
+
+static int64_t window_alloc(void)
+{
+	size_t len;
+	const unsigned char *code = arch_stub_code(&len);
+	uint64_t off;
+
+	if (scratch.nfree) {
+		off = scratch.free[--scratch.nfree];
+	} else {
+		if (scratch.top + SCRATCH_WINDOW > scratch.size) {
+			uint64_t size = scratch.size * 2;
+			void *nb;
+
+			if (ftruncate(scratch.fd, (off_t)size) < 0)
+				return -ENOMEM;
+			nb = mremap(scratch.base, scratch.size, size, MREMAP_MAYMOVE);
+			if (nb == MAP_FAILED)
+				return -ENOMEM;
+			scratch.base = nb;
+			scratch.size = size;
+		}
+		off = scratch.top;
+		scratch.top += SCRATCH_WINDOW;
+	}
+	memcpy(scratch.base + off, code, len);
+	{
+		size_t i = off / SCRATCH_WINDOW;
+
+		if (i >= scratch.nrefs) {
+			size_t n = (i + 1) * 2;
+			int *r = realloc(scratch.refs, n * sizeof(*r));
+
+			if (!r)
+				return -ENOMEM;
+			memset(r + scratch.nrefs, 0, (n - scratch.nrefs) * sizeof(*r));
+			scratch.refs = r;
+			scratch.nrefs = n;
+		}
+		scratch.refs[i] = 1;
+	}
+	return (int64_t)off;
+}
+
+static void window_get(uint64_t off)
+{
+	scratch.refs[off / SCRATCH_WINDOW]++;
+}
+
+static void window_put(uint64_t off)
+{
+	if (--scratch.refs[off / SCRATCH_WINDOW] > 0)
+		return;
+	fallocate(scratch.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
+		  (off_t)SCRATCH_WINDOW);
+	if (scratch.nfree == scratch.capfree) {
+		size_t cap = scratch.capfree ? scratch.capfree * 2 : 64;
+		uint64_t *n = realloc(scratch.free, cap * sizeof(*n));
+
+		if (!n)
+			return;
+		scratch.free = n;
+		scratch.capfree = cap;
+	}
+	scratch.free[scratch.nfree++] = off;
+}
+
+uint64_t mm_scratch_addr(const struct task *t)
+{
+	if (!t->mm || !t->mm->window || t->slot < 0)
+		return 0;
+	return t->mm->window + VMA_PAGE * (uint64_t)(t->slot + 1);
+}
+
+void *mm_scratch_ptr(const struct task *t)
+{
+	if (!t->mm || !t->mm->window || t->slot < 0)
+		return NULL;
+	return scratch.base + t->mm->window_off + VMA_PAGE * (uint64_t)(t->slot + 1);
+}
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+struct mm *mm_create(void)
+{
+	struct mm *mm = xcalloc(1, sizeof(*mm));
+
+	vma_tree_init(&mm->vmas);
+	mm->task_size = 1ULL << 47;
+	return mm;
+}
+
+void mm_get(struct mm *mm)
+{
+	mm->users++;
+}
+
+void mm_vma_release(struct mm *mm, struct vma *v)
+{
+	if (v->obj) {
+		if (mm && v->obj == mm->mem && (v->kind == VMA_ANON || v->kind == VMA_FILE_PRIV))
+			mm_defer_free(mm, v->off, v->end - v->start);
+		memobj_put(v->obj);
+	}
+	free(v);
+}
+
+static void release_quiet(struct vma *v)
+{
+	if (v->obj)
+		memobj_put(v->obj);
+	free(v);
+}
+
+void mm_put(struct mm *mm)
+{
+	if (!mm || --mm->users > 0)
+		return;
+	vma_tree_clear(&mm->vmas, release_quiet);
+	memobj_put(mm->mem);
+	if (mm->window)
+		window_put(mm->window_off);
+	if (mm->fork_fixup && mm->window)
+		window_put(mm->parent_window_off);
+	free(mm->deferred);
+	free(mm);
+}
+
+void mm_attach_task(struct task *t, struct mm *mm)
+{
+	t->mm = mm;
+	t->slot = -1;
+	mm_get(mm);
+	for (int i = 0; i < SCRATCH_SLOTS; i++)
+		if (!(mm->slots & (1ULL << i))) {
+			mm->slots |= 1ULL << i;
+			t->slot = i;
+			break;
+		}
+}
+
+void mm_detach_task(struct task *t)
+{
+	struct mm *mm = t->mm;
+
+	if (!mm)
+		return;
+	if (t->slot >= 0)
+		mm->slots &= ~(1ULL << t->slot);
+	t->slot = -1;
+	t->mm = NULL;
+	mm_put(mm);
+}
+
+/* ---- deferred frees --------------------------------------------------------
+ * munmap frees a private extent while the guest thread has yet to run the
+ * native munmap (and other threads may touch the range until it does). The
+ * pages are punched at once; the offsets go back to the allocator only once
+ * the thread has stopped again, so no new mapping can meet a stray page. */
+
+struct deferred {
+	uint64_t off, len;
+};
+
+void mm_defer_free(struct mm *mm, uint64_t off, uint64_t len)
+{
+	if (!mm->mem || !len)
+		return;
+	memobj_zero(mm->mem, off, len);
+	if (mm->ndeferred == mm->capdeferred) {
+		size_t cap = mm->capdeferred ? mm->capdeferred * 2 : 16;
+		struct extent *n = realloc(mm->deferred, cap * sizeof(*n));
+
+		if (!n)
+			return;	/* leaked until the mm goes */
+		mm->deferred = n;
+		mm->capdeferred = cap;
+	}
+	mm->deferred[mm->ndeferred].off = off;
+	mm->deferred[mm->ndeferred].len = len;
+	mm->ndeferred++;
+}
+
+/* Called at a later syscall entry: every native unmap umk let run before has
+ * finished by now in the thread that asked for it. Other threads can only
+ * have mapped the range through umk, which no longer hands it out. */
+void mm_reclaim(struct mm *mm)
+{
+	for (size_t i = 0; i < mm->ndeferred; i++)
+		memobj_free(mm->mem, mm->deferred[i].off, mm->deferred[i].len);
+	mm->ndeferred = 0;
+}
+
+/* ---- the host's own mappings ----------------------------------------------- */
+
+static const char *const special_names[] = { "[vdso]", "[vvar]", "[vvar_vclock]", "[uprobes]" };
+
+static int populate(struct mm *mm, pid_t tid)
+{
+	char path[64], line[512];
+	FILE *f;
+	uint64_t stack_end = 0;
+	struct rlimit rl;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long s, e, pgoff, ino;
+		char perms[8], name[256] = "";
+		unsigned maj, min;
+		struct vma *v;
+
+		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %255s", &s, &e, perms, &pgoff,
+			   &maj, &min, &ino, name) < 7)
+			continue;
+		if (e > mm->task_size)	/* [vsyscall]: outside the user range */
+			continue;
+		v = calloc(1, sizeof(*v));
+		if (!v)
+			break;
+		v->start = s;
+		v->end = e;
+		v->prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
+			  (perms[2] == 'x' ? PROT_EXEC : 0);
+		v->kind = VMA_HOST;
+		v->ino = ino;
+		v->dev = ((uint64_t)maj << 8) | min;
+		v->pgoff = pgoff / VMA_PAGE;
+		for (size_t i = 0; i < sizeof(special_names) / sizeof(special_names[0]); i++)
+			if (!strcmp(name, special_names[i])) {
+				v->kind = VMA_SPECIAL;
+				v->flags |= VMA_SEALED;
+				v->name = special_names[i];
+			}
+		if (!strcmp(name, "[stack]")) {
+			v->flags |= VMA_GROWSDOWN | VMA_STACK;
+			v->name = "[stack]";
+			stack_end = e;
+		} else if (!strcmp(name, "[heap]")) {
+			v->flags |= VMA_HEAP;
+			v->name = "[heap]";
+		}
+		if (vma_insert(&mm->vmas, v) < 0)
+			free(v);
+	}
+	fclose(f);
+
+	/* start_brk: field 47 of /proc/PID/stat. A new image's break is there. */
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	f = fopen(path, "re");
+	if (f) {
+		char *p = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+		int field = 2;
+
+		/* After the comm: " S 1 2 ..." with the state as field 3. */
+		while (p && *p && field < 47) {
+			p = strchr(p, ' ');
+			if (p) {
+				p++;
+				field++;
+			}
+		}
+		if (p && field == 47) {
+			mm->start_brk = strtoull(p, NULL, 10);
+			mm->brk = mm->start_brk;
+		}
+		fclose(f);
+	}
+	/* Top-down mmaps start below the stack's rlimit gap, as Linux's
+	 * mmap_base() (the randomisation is the host's, or the exec issue's). */
+	mm->start_stack = stack_end;
+	if (prlimit(tid, RLIMIT_STACK, NULL, &rl) < 0)
+		rl.rlim_cur = 8 << 20;
+	{
+		uint64_t gap = rl.rlim_cur, lo = 128ULL << 20, hi = mm->task_size / 6 * 5;
+
+		if (rl.rlim_cur == RLIM_INFINITY || gap > hi)
+			gap = hi;
+		if (gap < lo)
+			gap = lo;
+		mm->mmap_base = stack_end ? (stack_end - gap) & ~(VMA_PAGE - 1) : mm->task_size / 3 * 2;
+	}
+	mm->populated = true;
+	return 0;
+}
+
+int mm_prepare(struct task *t)
+{
+	struct mm *mm = t->mm;
+	int r;
+
+	if (!mm)
+		return -ENOMEM;
+	if (!mm->populated && (r = populate(mm, t->host_tid)) < 0)
+		return r;
+	if (mm->ndeferred)
+		mm_reclaim(mm);
+	return 0;
+}
+
+/* ---- the platform in a process: scratch window and memfd ----------------- */
+
+int mm_ensure_platform(struct task *t, bool need_mem)
+{
+	struct mm *mm = t->mm;
+	long r;
+
+	if (!t->inj.active)
+		inject_begin(t);
+	if (!mm->window) {
+		uint64_t addr = vma_unmapped_area(&mm->vmas, SCRATCH_WINDOW, VMA_PAGE, 1ULL << 16,
+						  mm->mmap_base, true);
+		int64_t off = window_alloc();
+		struct vma *v;
+
+		if (!addr || off < 0)
+			return -ENOMEM;
+		v = calloc(1, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		r = inject_map_window(t, addr, SCRATCH_WINDOW, (uint64_t)off, false);
+		if (r < 0) {
+			window_put((uint64_t)off);
+			free(v);
+			return (int)r;
+		}
+		mm->window_off = (uint64_t)off;
+		v->start = addr;
+		v->end = addr + SCRATCH_WINDOW;
+		v->prot = PROT_READ | PROT_EXEC;
+		v->kind = VMA_SPECIAL;
+		v->flags = VMA_SEALED;
+		v->name = "[umk]";
+		if (vma_insert(&mm->vmas, v) < 0)
+			free(v);
+	}
+	if (need_mem && !mm->mem) {
+		mm->mem = memobj_create("umk-mem");
+		if (!mm->mem)
+			return -ENOMEM;
+	}
+	if (need_mem && !mm->mem_installed) {
+		r = inject_install_fd(t, mm->mem->fd, UMK_FD_MEM, true);
+		if (r < 0)
+			return (int)r;
+		mm->mem_installed = true;
+	}
+	return 0;
+}
+
+/* ---- fork ----------------------------------------------------------------- */
+
+struct mm *mm_fork(struct task *parent, struct task *child)
+{
+	struct mm *pm = parent->mm, *cm;
+	struct vma *v;
+
+	(void)child;
+	if (!pm || mm_prepare(parent) < 0)
+		return NULL;
+	cm = mm_create();
+	if (!cm)
+		return NULL;
+	cm->populated = true;
+	cm->task_size = pm->task_size;
+	cm->mmap_base = pm->mmap_base;
+	cm->start_brk = pm->start_brk;
+	cm->brk = pm->brk;
+	cm->start_stack = pm->start_stack;
+	cm->locked_vm = 0;	/* mlock is not inherited */
+	if (pm->mem) {
+		struct memobj *pmem = pm->mem, *cmem = memobj_create("umk-mem");
+
+		if (!cmem)
+			goto fail;
+		cm->mem = cmem;
+		/* Same offsets in both: the child's allocator starts as the parent's. */
+		cmem->top = 0;
+		if (pmem->top && memobj_alloc(cmem, pmem->top) < 0)
+			goto fail;
+		for (size_t i = 0; i < pmem->nfree; i++)
+			memobj_free(cmem, pmem->free[i].off, pmem->free[i].len);
+		for (size_t i = 0; i < pm->ndeferred; i++)
+			mm_defer_free(cm, pm->deferred[i].off, pm->deferred[i].len);
+	}
+	for (v = vma_first(&pm->vmas); v; v = vma_next(v)) {
+		struct vma *n;
+
+		if (v->flags & VMA_DONTFORK)
+			continue;
+		n = malloc(sizeof(*n));
+		if (!n)
+			goto fail;
+		*n = *v;
+		n->flags &= ~VMA_LOCKED;
+		if (v->obj && v->obj == pm->mem) {
+			n->obj = cm->mem;
+			if (!(v->flags & VMA_WIPEONFORK) &&
+			    memobj_copy(cm->mem, v->off, pm->mem, v->off, v->end - v->start) < 0) {
+				free(n);
+				goto fail;
+			}
+		}
+		if (n->obj)
+			memobj_get(n->obj);
+		if (vma_insert(&cm->vmas, n) < 0) {
+			release_quiet(n);
+			goto fail;
+		}
+	}
+	if (pm->window) {
+		int64_t off = window_alloc();
+
+		if (off < 0)
+			goto fail;
+		cm->window = pm->window;
+		cm->window_off = (uint64_t)off;
+		/* Until its first stop the child runs on its parent's window
+		 * (the stub it starts the fixup from): keep it. */
+		cm->parent_window_off = pm->window_off;
+		window_get(pm->window_off);
+	}
+	cm->fork_fixup = true;
+	return cm;
+fail:
+	cm->users = 1;
+	mm_put(cm);
+	return NULL;
+}
+
+/*
+ * The child's first stop, before it runs guest code: its own scratch
+ * window, its own memfd, and every private VMA remapped from it.
+ */
+int mm_fork_fixup(struct task *t)
+{
+	struct mm *mm = t->mm;
+	struct vma *v;
+	long r = 0;
+
+	mm->fork_fixup = false;
+	if (!mm->window && !mm->mem)
+		return 0;
+	inject_begin(t);
+	if (mm->window) {
+		r = inject_map_window(t, mm->window, SCRATCH_WINDOW, mm->window_off, true);
+		if (r < 0)
+			goto out;
+	}
+	if (mm->mem) {
+		r = inject_install_fd(t, mm->mem->fd, UMK_FD_MEM, true);
+		if (r < 0)
+			goto out;
+		mm->mem_installed = true;
+		for (v = vma_first(&mm->vmas); v; v = vma_next(v)) {
+			if (v->obj != mm->mem)
+				continue;
+			r = inject_syscall(t, SYS_mmap, v->start, v->end - v->start, (uint64_t)v->prot,
+					   MAP_SHARED | MAP_FIXED, UMK_FD_MEM, v->off);
+			if (r < 0)
+				goto out;
+		}
+	}
+	r = 0;
+out:
+	inject_end(t);
+	if (mm->window)
+		window_put(mm->parent_window_off);
+	return (int)r;
+}
+
+/* ---- access and accounting -------------------------------------------------- */
+
+void *mm_guest_ptr(struct mm *mm, uint64_t addr, uint64_t len, bool write, int *err)
+{
+	struct vma *v;
+	struct memobj *o;
+
+	*err = 0;
+	if (!mm || !mm->populated)
+		return NULL;
+	v = vma_lookup(&mm->vmas, addr);
+	if (!v) {
+		*err = -EFAULT;
+		return NULL;
+	}
+	if (!v->obj || addr + len > v->end || addr + len < addr)
+		return NULL;
+	if (v->prot == PROT_NONE || (write && !(v->prot & PROT_WRITE))) {
+		*err = -EFAULT;
+		return NULL;
+	}
+	o = v->obj;
+	return o->base + v->off + (addr - v->start);
+}
+
+uint64_t mm_total_vm(const struct mm *mm)
+{
+	uint64_t n = 0;
+
+	for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(v))
+		n += v->end - v->start;
+	return n;
+}
+
+uint64_t mm_rss(const struct mm *mm)
+{
+	uint64_t n = memobj_resident(mm->mem);
+
+	/* Shared objects count in every mm that maps them, as Linux's RSS. */
+	for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(v))
+		if (v->obj && v->obj != mm->mem && (!v->prev || v->prev->obj != v->obj))
+			n += memobj_resident(v->obj);
+	return n;
+}
