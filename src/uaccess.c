@@ -1,41 +1,87 @@
 #define _GNU_SOURCE
 /*
- * Guest memory access. Until umk's own memfd mappings back guest memory (the
- * platform issue), copies go through process_vm_readv/writev, which fail
- * cleanly (EFAULT) on unmapped or protected guest memory and never fault umk.
+ * Guest memory access. Where the guest's memory is umk's (a memfd-backed
+ * VMA), a copy is a memcpy through umk's own mapping of the memfd, after the
+ * VMA's protection says the guest could make the same access (Linux's
+ * copy_from_user fails with EFAULT on PROT_NONE, copy_to_user on memory that
+ * is not writable). Memory the host mapped itself (the program image and
+ * stack until umk loads programs, shared file mappings) goes through
+ * process_vm_readv/writev, which also fail cleanly (EFAULT) and never fault
+ * umk. An address outside every VMA is EFAULT without asking the host.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/uio.h>
 #include "umk/uaccess.h"
 #include "umk/arch.h"
+#include "umk/mm.h"
+
+/* The part of [addr, addr+len) that one VMA holds, and how to reach it. */
+static size_t piece(struct task *t, uint64_t addr, size_t len, bool write, void **p, int *err)
+{
+	struct mm *mm = t->mm;
+	struct vma *v;
+	size_t n = len;
+
+	*p = NULL;
+	*err = 0;
+	if (!mm || !mm->populated)
+		return len;	/* not known yet: the host decides */
+	v = vma_lookup(&mm->vmas, addr);
+	if (!v) {
+		*err = -EFAULT;
+		return 0;
+	}
+	if (v->end - addr < n)
+		n = (size_t)(v->end - addr);
+	*p = mm_guest_ptr(mm, addr, n, write, err);
+	return n;
+}
+
+static int host_copy(struct task *t, void *local_buf, uint64_t remote_addr, size_t len, bool write)
+{
+	struct iovec local = { local_buf, len };
+	struct iovec remote = { (void *)remote_addr, len };
+	ssize_t n = write ? process_vm_writev(t->host_tid, &local, 1, &remote, 1, 0)
+			  : process_vm_readv(t->host_tid, &local, 1, &remote, 1, 0);
+
+	return n == (ssize_t)len ? 0 : -EFAULT;
+}
+
+static int guest_copy(struct task *t, void *buf, uint64_t addr, size_t len, bool write)
+{
+	if (addr + len < addr)
+		return -EFAULT;
+	while (len) {
+		void *p;
+		int err;
+		size_t n = piece(t, addr, len, write, &p, &err);
+
+		if (err)
+			return err;
+		if (p) {
+			if (write)
+				memcpy(p, buf, n);
+			else
+				memcpy(buf, p, n);
+		} else if (host_copy(t, buf, addr, n, write)) {
+			return -EFAULT;
+		}
+		buf = (char *)buf + n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
 
 int copy_from_guest(struct task *t, void *dst, uint64_t src, size_t len)
 {
-	struct iovec local = { dst, len };
-	struct iovec remote = { (void *)src, len };
-	ssize_t n;
-
-	if (len == 0)
-		return 0;
-	if (src + len < src)
-		return -EFAULT;
-	n = process_vm_readv(t->host_tid, &local, 1, &remote, 1, 0);
-	return n == (ssize_t)len ? 0 : -EFAULT;
+	return guest_copy(t, dst, src, len, false);
 }
 
 int copy_to_guest(struct task *t, uint64_t dst, const void *src, size_t len)
 {
-	struct iovec local = { (void *)src, len };
-	struct iovec remote = { (void *)dst, len };
-	ssize_t n;
-
-	if (len == 0)
-		return 0;
-	if (dst + len < dst)
-		return -EFAULT;
-	n = process_vm_writev(t->host_tid, &local, 1, &remote, 1, 0);
-	return n == (ssize_t)len ? 0 : -EFAULT;
+	return guest_copy(t, (void *)src, dst, len, true);
 }
 
 /*
@@ -48,23 +94,16 @@ long strncpy_from_guest(struct task *t, char *dst, uint64_t src, size_t max)
 
 	while (done < max) {
 		size_t chunk = 4096 - ((src + done) & 4095);
-		struct iovec local, remote;
-		ssize_t n;
 		char *nul;
 
 		if (chunk > max - done)
 			chunk = max - done;
-		local.iov_base = dst + done;
-		local.iov_len = chunk;
-		remote.iov_base = (void *)(src + done);
-		remote.iov_len = chunk;
-		n = process_vm_readv(t->host_tid, &local, 1, &remote, 1, 0);
-		if (n <= 0)
+		if (src + done < src || guest_copy(t, dst + done, src + done, chunk, false))
 			return -EFAULT;
-		nul = memchr(dst + done, 0, (size_t)n);
+		nul = memchr(dst + done, 0, chunk);
 		if (nul)
 			return nul - dst;
-		done += (size_t)n;
+		done += chunk;
 	}
 	return -ENAMETOOLONG;
 }
