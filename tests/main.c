@@ -11,6 +11,7 @@ Suite *suite_guest(void);
 Suite *suite_isolation(void);
 Suite *suite_vma(void);
 Suite *suite_mm(void);
+Suite *suite_platform(void);
 
 int main(void)
 {
@@ -24,6 +25,7 @@ int main(void)
 	srunner_add_suite(sr, suite_isolation());
 	srunner_add_suite(sr, suite_vma());
 	srunner_add_suite(sr, suite_mm());
+	srunner_add_suite(sr, suite_platform());
 	harness_init();
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

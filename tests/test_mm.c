@@ -1,7 +1,132 @@
-/* placeholder, replaced by the mm test suite */
+/*
+ * Guest memory management: the mm_* guest programs (tests/guest/mm_*.c) run
+ * natively (the init of a fresh pid namespace in a chroot of the rootfs) and
+ * under umk, as the caller and, when root, as nobody.
+ *
+ * Each program checks its own results against what Linux does and prints one
+ * line per check (relations, contents, errno and signal names, si_addr
+ * offsets: never an address), marking a wrong one "FAIL (want ...)" and then
+ * exiting 1. So a test first requires the native run to pass all its checks
+ * (the test is right about Linux), then requires umk to print exactly what the
+ * native run printed and exit 0.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
 #include <check.h>
+#include "harness.h"
+
+#define G(name) "/usr/local/bin/" name
+
 Suite *suite_mm(void);
+
+/* The native run passes all of the program's checks (exit 0, no FAIL line,
+ * the final "NAME: done" line); umk prints the same and exits 0. */
+static void expect_self_checked(const char *name, const char *const argv[])
+{
+	struct run_result r;
+	char done[64];
+	size_t dl;
+
+	snprintf(done, sizeof(done), "%s: done\n", name);
+	dl = strlen(done);
+	ck_assert_int_eq(h_native(&r, 30, argv), 0);
+	ck_assert_msg(!r.timed_out, "native run timed out");
+	ck_assert_msg(!strstr(r.err, "unshare:") && !strstr(r.err, "chroot:"),
+		      "native run failed to start: %s", r.err);
+	ck_assert_msg(r.code == 0 && !strstr(r.out, "FAIL") && r.out_len >= dl &&
+		      !strcmp(r.out + r.out_len - dl, done),
+		      "native: exit %d (want 0 and every check passing)\n--- stdout:\n%s"
+		      "--- stderr:\n%s", r.code, r.out, r.err);
+	h_expect_umk(argv, r.out, 0);
+	h_free(&r);
+}
+
+/* The native run prints expect and exits 0, and so does umk. */
+static void expect_linux(const char *const argv[], const char *expect)
+{
+	struct run_result r;
+
+	ck_assert_int_eq(h_native(&r, 30, argv), 0);
+	ck_assert_msg(!r.timed_out, "native run timed out");
+	ck_assert_msg(r.code == 0 && !strcmp(r.out, expect),
+		      "native: exit %d (want 0)\n--- stdout:\n%s--- want:\n%s--- stderr:\n%s",
+		      r.code, r.out, expect, r.err);
+	h_free(&r);
+	h_expect_umk(argv, expect, 0);
+}
+
+/* Anonymous and file mappings, private and shared; munmap splitting a
+ * mapping; mprotect; SIGSEGV/SIGBUS with exact si_code and si_addr; MAP_FIXED,
+ * MAP_FIXED_NOREPLACE, hints; mremap in place, moving, MREMAP_FIXED,
+ * MREMAP_DONTUNMAP; brk growth and shrinking; madvise; mincore; msync; mlock. */
+START_TEST(test_mm_basic)
+{
+	expect_self_checked("mm_basic", ARGV(G("mm_basic")));
+}
+END_TEST
+
+/* The errno of every kind of bad mmap/munmap/mprotect/mremap/madvise/
+ * mincore/msync call, and brk's refusals. */
+START_TEST(test_mm_errors)
+{
+	expect_self_checked("mm_errors", ARGV(G("mm_errors")));
+}
+END_TEST
+
+/* fork copies private memory (anonymous, brk, stack) and shares MAP_SHARED
+ * memory; vfork shares everything; MADV_DONTFORK and MADV_WIPEONFORK; a child
+ * writing into its copy of a 64 MiB mapping. */
+START_TEST(test_mm_fork)
+{
+	expect_self_checked("mm_fork", ARGV(G("mm_fork")));
+}
+END_TEST
+
+/* A 256 MiB and a 1 GiB mapping: only the touched pages are resident. */
+START_TEST(test_mm_sparse)
+{
+	expect_linux(ARGV(G("mm_sparse")),
+		     "256 MiB: resident pages before touching: 0\n"
+		     "256 MiB: resident pages: 4\n"
+		     "256 MiB: page 0 checksum: d149b5c5\n"
+		     "256 MiB: page 1 checksum: d79cf3c5\n"
+		     "256 MiB: page 2 checksum: f614fdc5\n"
+		     "256 MiB: page 3 checksum: d9dce5c5\n"
+		     "256 MiB: MADV_DONTNEED a touched page: ok\n"
+		     "256 MiB: resident pages after MADV_DONTNEED: 3\n"
+		     "256 MiB: dropped page reads zero: yes\n"
+		     "256 MiB: last page checksum: d9dce5c5\n"
+		     "256 MiB: munmap: ok\n"
+		     "1 GiB MAP_NORESERVE: resident pages before touching: 0\n"
+		     "1 GiB MAP_NORESERVE: resident pages: 3\n"
+		     "1 GiB MAP_NORESERVE: page 0 checksum: d149b5c5\n"
+		     "1 GiB MAP_NORESERVE: page 1 checksum: d79cf3c5\n"
+		     "1 GiB MAP_NORESERVE: page 2 checksum: f614fdc5\n"
+		     "1 GiB MAP_NORESERVE: MADV_DONTNEED a touched page: ok\n"
+		     "1 GiB MAP_NORESERVE: resident pages after MADV_DONTNEED: 2\n"
+		     "1 GiB MAP_NORESERVE: dropped page reads zero: yes\n"
+		     "1 GiB MAP_NORESERVE: last page checksum: f614fdc5\n"
+		     "1 GiB MAP_NORESERVE: munmap: ok\n"
+		     "mm_sparse: done\n");
+}
+END_TEST
+
 Suite *suite_mm(void)
 {
-	return suite_create("mm");
+	Suite *s = suite_create("mm");
+	TCase *tc;
+
+	tc = tcase_create("mappings");
+	tcase_add_test(tc, test_mm_basic);
+	tcase_add_test(tc, test_mm_errors);
+	tcase_add_test(tc, test_mm_sparse);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fork");
+	tcase_add_test(tc, test_mm_fork);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
 }

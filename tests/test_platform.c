@@ -1,0 +1,158 @@
+/*
+ * The platform (injection stub, scratch window, reserved descriptors) and
+ * umk's ownership of guest memory, checked from inside a guest and from the
+ * host's own view of the guest processes.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <check.h>
+#include "harness.h"
+
+#define G(name) "/usr/local/bin/" name
+
+/* A guest's view: registers, the stub, the scratch window, reserved fds. */
+START_TEST(test_platform_guest)
+{
+	struct run_result r;
+	int flags[] = { 0, H_UNPRIV };
+
+	for (int i = 0; i < (harness_is_root() ? 2 : 1); i++) {
+		int oks = 0;
+
+		ck_assert_int_eq(h_umk(&r, flags[i], 60, NULL, ARGV(G("platform"))), 0);
+		for (const char *s = r.out; (s = strstr(s, ": ok\n")); s++)
+			oks++;
+		ck_assert_msg(!r.timed_out && r.code == 0 && !strstr(r.out, "FAILED") && oks == 28,
+			      "exit %d, %d checks ok\n%s\nstderr:\n%s", r.code, oks, r.out, r.err);
+		h_free(&r);
+	}
+}
+END_TEST
+
+static bool allowed_host_mapping(const char *line, const char *image, bool *after_image)
+{
+	static const char *const ok_names[] = {
+		"[stack]", "[vdso]", "[vvar]", "[vvar_vclock]", "[vsyscall]",
+		"/memfd:umk-scratch (deleted)",
+	};
+	const char *name = line;
+	int fields = 0;
+
+	/* The sixth field, if any, is the name. */
+	while (*name && fields < 5) {
+		while (*name && *name != ' ')
+			name++;
+		while (*name == ' ')
+			name++;
+		fields++;
+	}
+	if (!strncmp(name, "/memfd:umk-mem ", 15) || !strncmp(name, "/memfd:umk-shm ", 15))
+		return *after_image = false, true;
+	for (size_t i = 0; i < sizeof(ok_names) / sizeof(ok_names[0]); i++)
+		if (!strcmp(name, ok_names[i]))
+			return *after_image = false, true;
+	/* The program image (mapped by the host's execve) and its bss. */
+	if (strstr(name, image))
+		return *after_image = true, true;
+	if (!*name && *after_image)
+		return *after_image = false, true;
+	return false;
+}
+
+/* Every host process under umk: its anonymous, heap and mmapped memory is
+ * umk's memfds (only the image, stack, vdso and umk's window are not). */
+START_TEST(test_host_maps_memfd)
+{
+	int in[2], out[2], checked = 0;
+	char buf[4096], line[1024];
+	size_t len = 0;
+	pid_t umk;
+	DIR *d;
+	struct dirent *de;
+
+	ck_assert_int_eq(pipe(in), 0);
+	ck_assert_int_eq(pipe(out), 0);
+	umk = fork();
+	if (umk == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[1]);
+		close(out[0]);
+		execl(harness_umk(), "umk", "run", "--root", harness_root(), "--", G("mm_hold"),
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	while (len < sizeof(buf) - 1) {
+		ssize_t n = read(out[0], buf + len, sizeof(buf) - 1 - len);
+
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		buf[len] = 0;
+		if (strstr(buf, "ready parent") && strstr(buf, "ready child"))
+			break;
+	}
+	ck_assert_msg(strstr(buf, "ready parent") && strstr(buf, "ready child"), "guest said: %s", buf);
+
+	d = opendir("/proc");
+	while ((de = readdir(d))) {
+		char path[300], stat[512];
+		FILE *f;
+		int pid = atoi(de->d_name), ppid = 0;
+		bool after_image = false;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(stat, sizeof(stat), f)) {
+			char *p = strrchr(stat, ')');
+
+			if (p)
+				sscanf(p + 2, "%*c %d", &ppid);
+		}
+		fclose(f);
+		if (ppid != umk)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+		f = fopen(path, "r");
+		ck_assert_ptr_nonnull(f);
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = 0;
+			ck_assert_msg(allowed_host_mapping(line, "/usr/local/bin/mm_hold", &after_image),
+				      "guest %d has memory umk does not own: %s", pid, line);
+		}
+		fclose(f);
+		checked++;
+	}
+	closedir(d);
+	close(in[1]);
+	close(out[0]);
+	waitpid(umk, NULL, 0);
+	ck_assert_int_eq(checked, 2);
+}
+END_TEST
+
+Suite *suite_platform(void);
+Suite *suite_platform(void)
+{
+	Suite *s = suite_create("platform");
+	TCase *tc = tcase_create("platform");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_platform_guest);
+	tcase_add_test(tc, test_host_maps_memfd);
+	suite_add_tcase(s, tc);
+	return s;
+}
