@@ -31,6 +31,8 @@ TMO=${BENCH_TIMEOUT:-120}
 N_GETPPID=10000
 N_WRITE=200000
 N_FORK=200
+N_MMAP=100		# mmap 1 MiB + 256 page touches + munmap per op
+N_FORKBIG=20		# fork+wait from a parent with 64 MiB touched (slow ops)
 N_SH=200
 N_FLOOR=10000
 N_SIGSYS=50000
@@ -171,6 +173,8 @@ calc() {	# awk expression over the arguments $1.. as a b c ...
 BENCHES="getppid|getppid loop|getppid|$N_GETPPID||native
 write|write 1B /dev/null|write_null|$N_WRITE||native
 fork|fork+_exit+wait|fork_wait|$N_FORK||native
+mmap|mmap 1M+touch+munmap|mmap_touch|$N_MMAP||native
+forkbig|fork+wait, 64M touched|fork_big|$N_FORKBIG||native
 sh|sh loop: /bin/true|shloop|$N_SH|/bin/sh /bin/true|native-sh
 shtiny|sh loop: bench-true|shloop|$N_SH|/bin/sh /usr/local/bin/bench-true|native-sh"
 

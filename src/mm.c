@@ -141,14 +141,14 @@ uint64_t mm_scratch_addr(const struct task *t)
 {
 	if (!t->mm || !t->mm->window || t->slot < 0)
 		return 0;
-	return t->mm->window + VMA_PAGE * (uint64_t)(t->slot + 1);
+	return t->mm->window + VMA_PAGE + SCRATCH_SLOT_SIZE * (uint64_t)t->slot;
 }
 
 void *mm_scratch_ptr(const struct task *t)
 {
 	if (!t->mm || !t->mm->window || t->slot < 0)
 		return NULL;
-	return scratch.base + t->mm->window_off + VMA_PAGE * (uint64_t)(t->slot + 1);
+	return scratch.base + t->mm->window_off + VMA_PAGE + SCRATCH_SLOT_SIZE * (uint64_t)t->slot;
 }
 
 /* ---- lifecycle ---------------------------------------------------------- */
@@ -167,8 +167,34 @@ void mm_get(struct mm *mm)
 	mm->users++;
 }
 
+struct vfile *vfile_new(int fd)
+{
+	struct vfile *f = malloc(sizeof(*f));
+
+	if (f) {
+		f->fd = fd;
+		f->refs = 1;
+	}
+	return f;
+}
+
+void vfile_get(struct vfile *f)
+{
+	if (f)
+		f->refs++;
+}
+
+void vfile_put(struct vfile *f)
+{
+	if (f && --f->refs == 0) {
+		close(f->fd);
+		free(f);
+	}
+}
+
 void mm_vma_release(struct mm *mm, struct vma *v)
 {
+	vfile_put(v->file);
 	if (v->obj) {
 		if (mm && v->obj == mm->mem && (v->kind == VMA_ANON || v->kind == VMA_FILE_PRIV))
 			mm_defer_free(mm, v->off, v->end - v->start);
@@ -179,6 +205,7 @@ void mm_vma_release(struct mm *mm, struct vma *v)
 
 static void release_quiet(struct vma *v)
 {
+	vfile_put(v->file);
 	if (v->obj)
 		memobj_put(v->obj);
 	free(v);
@@ -477,6 +504,7 @@ struct mm *mm_fork(struct task *parent, struct task *child)
 		}
 		if (n->obj)
 			memobj_get(n->obj);
+		vfile_get(n->file);
 		if (vma_insert(&cm->vmas, n) < 0) {
 			release_quiet(n);
 			goto fail;

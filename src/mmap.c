@@ -95,6 +95,7 @@ static int split_at(struct mm *mm, uint64_t addr)
 		return -ENOMEM;
 	if (n->obj)
 		memobj_get(n->obj);
+	vfile_get(n->file);
 	return 0;
 }
 
@@ -131,6 +132,7 @@ static struct vma *vma_new(uint64_t start, uint64_t end, int prot, unsigned flag
 
 static void merge_release(struct vma *v)
 {
+	vfile_put(v->file);
 	if (v->obj)
 		memobj_put(v->obj);
 	free(v);
@@ -270,9 +272,18 @@ long sys_mmap(struct task *t, struct sysc *sc)
 		r = -EOPNOTSUPP;
 		goto out;
 	}
-	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE) {
+	if (type != MAP_SHARED && type != MAP_PRIVATE &&
+	    (type != MAP_SHARED_VALIDATE || (flags & MAP_ANONYMOUS))) {
 		r = -EINVAL;
 		goto out;
+	}
+	/* file_mmap_ok(): the range must fit the largest file offset. */
+	if (ffd >= 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
+		const uint64_t max = 0x7fffffffffffffffULL;
+
+		r = -EOVERFLOW;
+		if (pgoff > max / PAGE || len > max || pgoff * PAGE > max - len)
+			goto out;
 	}
 	if (flags & MAP_HUGETLB) {	/* no huge pages reserved for guests */
 		r = -ENOMEM;
@@ -383,6 +394,8 @@ long sys_mmap(struct task *t, struct sysc *sc)
 		v->dev = st.st_dev;
 		v->ino = st.st_ino;
 		v->pgoff = pgoff;
+		if (kind == VMA_FILE_PRIV && (v->file = vfile_new(ffd)))
+			ffd = -1;	/* kept, to read again after MADV_DONTNEED */
 	}
 	if (vma_insert(&mm->vmas, v) < 0) {
 		free(v);
@@ -711,8 +724,12 @@ long sys_mremap(struct task *t, struct sysc *sc)
 	new_len = PAGE_ALIGN(new_len);
 	if (!new_len)
 		return -EINVAL;
+	if (old_len > mm->task_size || new_len > mm->task_size)
+		return -EINVAL;
 	v = vma_lookup(&mm->vmas, addr);
 	if (!v)
+		return -EFAULT;
+	if (old_len > v->end - addr)
 		return -EFAULT;
 	if (sealed_in(mm, addr, addr + (old_len ? old_len : PAGE)))
 		return -EPERM;
@@ -855,8 +872,14 @@ long sys_madvise(struct task *t, struct sysc *sc)
 			uint64_t s = v->start > start ? v->start : start;
 			uint64_t e = v->end < end ? v->end : end;
 
-			if (private_mem(mm, v))
-				memobj_zero(v->obj, v->off + (s - v->start), e - s);
+			if (!private_mem(mm, v))
+				continue;
+			memobj_zero(v->obj, v->off + (s - v->start), e - s);
+			/* A private file page reads the file again, as on Linux. */
+			if (v->kind == VMA_FILE_PRIV && v->file)
+				fill_from_file(v->obj, v->off + (s - v->start),
+					       ((struct vfile *)v->file)->fd,
+					       (v->pgoff * PAGE) + (s - v->start), e - s);
 		}
 		if (advice == MADV_FREE && all_private)
 			return hole ? -ENOMEM : 0;	/* the host refuses FREE on shared */

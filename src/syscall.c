@@ -129,6 +129,7 @@ void syscall_enter(struct task *t)
 	sc->path = NULL;
 	sc->args_dirty = sc->native = sc->exec_done = sc->exit_pending = false;
 	sc->regs_moved = sc->tramp_ok = sc->override = false;
+	sc->scratch_used = 0;
 	t->stop = STOP_SECCOMP;
 	sc->on_exit = NULL;
 	if (arch_regs_fetch(t->host_tid, &sc->regs) < 0) {

@@ -130,8 +130,35 @@ int copy_struct_from_guest(struct task *t, void *dst, size_t ksize, uint64_t src
 	return 0;
 }
 
+static int push_to_stack(struct task *t, uint64_t *sp, const void *data, size_t len,
+			 uint64_t *addr);
+
+/*
+ * Arguments umk rewrote go to the thread's scratch area, which the guest can
+ * read (so the host can) but not write: no other guest thread can change
+ * them between umk's checks and the host's use. When they do not fit, or the
+ * process has no scratch window, they go below the red zone of the stack.
+ */
 int push_to_guest_stack(struct task *t, uint64_t *sp, const void *data, size_t len,
 			uint64_t *addr)
+{
+	if (t->mm && t->slot >= 0 && t->stop == STOP_SECCOMP &&
+	    SCRATCH_ARGS + t->sys.scratch_used + len <= SCRATCH_SLOT_SIZE &&
+	    mm_prepare(t) == 0 && mm_ensure_platform(t, false) == 0) {
+		uint64_t at = SCRATCH_ARGS + ((t->sys.scratch_used + 15) & ~15U);
+
+		if (at + len <= SCRATCH_SLOT_SIZE) {
+			memcpy((char *)mm_scratch_ptr(t) + at, data, len);
+			*addr = mm_scratch_addr(t) + at;
+			t->sys.scratch_used = (uint32_t)(at + len - SCRATCH_ARGS);
+			return 0;
+		}
+	}
+	return push_to_stack(t, sp, data, len, addr);
+}
+
+static int push_to_stack(struct task *t, uint64_t *sp, const void *data, size_t len,
+			 uint64_t *addr)
 {
 	uint64_t a = (*sp - len) & ~15ULL;
 	int r = copy_to_guest(t, a, data, len);

@@ -20,25 +20,92 @@
 
 Suite *suite_mm(void);
 
+/*
+ * Check's messages are short (4 KiB), and these outputs are long: a summary
+ * of where got differs from want, line by line (the programs print the same
+ * checks in the same order, so lines pair up), at most ~3 KiB.
+ */
+static void summarize(char *buf, size_t size, const char *got, const char *want)
+{
+	size_t n = 0;
+	int line = 1, shown = 0;
+
+	buf[0] = '\0';
+	while ((*got || *want) && n + 200 < size) {
+		const char *ge = strchrnul(got, '\n'), *we = strchrnul(want, '\n');
+		int gl = (int)(ge - got), wl = (int)(we - want);
+
+		if (gl != wl || memcmp(got, want, (size_t)gl)) {
+			if (++shown > 12) {
+				n += snprintf(buf + n, size - n, "...\n");
+				break;
+			}
+			n += snprintf(buf + n, size - n, "line %d:\n  want: %.*s\n  got:  %.*s\n",
+				      line, wl > 90 ? 90 : wl, want, gl > 90 ? 90 : gl, got);
+		}
+		got = *ge ? ge + 1 : ge;
+		want = *we ? we + 1 : we;
+		line++;
+	}
+}
+
+/* The tail of s, at most max bytes. */
+static const char *tail(const char *s, size_t max)
+{
+	size_t l = strlen(s);
+
+	return l > max ? s + l - max : s;
+}
+
+/* Under umk (as the caller, and as nobody when root): stdout is expect and
+ * the exit code 0. */
+static void expect_umk(const char *const argv[], const char *expect)
+{
+	for (int unpriv = 0; unpriv <= (harness_is_root() ? 1 : 0); unpriv++) {
+		const char *who = unpriv ? "umk as nobody" : "umk";
+		struct run_result r;
+		char diff[3072];
+
+		ck_assert_int_eq(h_umk(&r, unpriv ? H_UNPRIV : 0, 30, NULL, argv), 0);
+		ck_assert_msg(!r.timed_out, "%s: timed out; stderr:\n%s", who, tail(r.err, 600));
+		summarize(diff, sizeof(diff), r.out, expect);
+		ck_assert_msg(r.code == 0 && !strcmp(r.out, expect),
+			      "%s: exit %d (want 0), stdout vs native:\n%s--- stderr:\n%s", who,
+			      r.code, diff, tail(r.err, 400));
+		h_free(&r);
+	}
+}
+
 /* The native run passes all of the program's checks (exit 0, no FAIL line,
  * the final "NAME: done" line); umk prints the same and exits 0. */
 static void expect_self_checked(const char *name, const char *const argv[])
 {
 	struct run_result r;
-	char done[64];
-	size_t dl;
+	char done[64], fails[3072];
+	size_t dl, n = 0;
 
 	snprintf(done, sizeof(done), "%s: done\n", name);
 	dl = strlen(done);
 	ck_assert_int_eq(h_native(&r, 30, argv), 0);
 	ck_assert_msg(!r.timed_out, "native run timed out");
 	ck_assert_msg(!strstr(r.err, "unshare:") && !strstr(r.err, "chroot:"),
-		      "native run failed to start: %s", r.err);
-	ck_assert_msg(r.code == 0 && !strstr(r.out, "FAIL") && r.out_len >= dl &&
+		      "native run failed to start: %s", tail(r.err, 600));
+	/* The failed checks' lines. */
+	fails[0] = '\0';
+	for (const char *l = r.out; *l && n + 200 < sizeof(fails);) {
+		const char *e = strchrnul(l, '\n');
+
+		if (memmem(l, (size_t)(e - l), "FAIL", 4))
+			n += snprintf(fails + n, sizeof(fails) - n, "%.*s\n",
+				      (int)(e - l > 120 ? 120 : e - l), l);
+		l = *e ? e + 1 : e;
+	}
+	ck_assert_msg(r.code == 0 && !fails[0] && r.out_len >= dl &&
 		      !strcmp(r.out + r.out_len - dl, done),
-		      "native: exit %d (want 0 and every check passing)\n--- stdout:\n%s"
-		      "--- stderr:\n%s", r.code, r.out, r.err);
-	h_expect_umk(argv, r.out, 0);
+		      "native: exit %d (want 0 and every check passing); failed checks:\n%s"
+		      "--- stdout tail:\n%s--- stderr:\n%s", r.code, fails, tail(r.out, 300),
+		      tail(r.err, 300));
+	expect_umk(argv, r.out);
 	h_free(&r);
 }
 
@@ -46,14 +113,16 @@ static void expect_self_checked(const char *name, const char *const argv[])
 static void expect_linux(const char *const argv[], const char *expect)
 {
 	struct run_result r;
+	char diff[3072];
 
 	ck_assert_int_eq(h_native(&r, 30, argv), 0);
 	ck_assert_msg(!r.timed_out, "native run timed out");
+	summarize(diff, sizeof(diff), r.out, expect);
 	ck_assert_msg(r.code == 0 && !strcmp(r.out, expect),
-		      "native: exit %d (want 0)\n--- stdout:\n%s--- want:\n%s--- stderr:\n%s",
-		      r.code, r.out, expect, r.err);
+		      "native: exit %d (want 0), stdout vs the expected text:\n%s--- stderr:\n%s",
+		      r.code, diff, tail(r.err, 400));
 	h_free(&r);
-	h_expect_umk(argv, expect, 0);
+	expect_umk(argv, expect);
 }
 
 /* Anonymous and file mappings, private and shared; munmap splitting a

@@ -33,9 +33,13 @@ struct process;
 #define UMK_FD_COUNT	8		/* room above the base the host limit allows */
 #define UMK_NOFILE_MAX	UMK_FD_BASE	/* the hard limit a guest can have */
 
-/* The scratch window: the stub page, then one page per thread. */
+/* The scratch window: the stub page, then SCRATCH_SLOT_PAGES per thread (room
+ * for two PATH_MAX paths and the trampoline's slot). */
 #define SCRATCH_SLOTS	64
-#define SCRATCH_WINDOW	((SCRATCH_SLOTS + 1) * VMA_PAGE)
+#define SCRATCH_SLOT_PAGES 4
+#define SCRATCH_SLOT_SIZE (SCRATCH_SLOT_PAGES * VMA_PAGE)
+#define SCRATCH_ARGS	128	/* where arguments start, after the trampoline's slot */
+#define SCRATCH_WINDOW	(VMA_PAGE + SCRATCH_SLOTS * SCRATCH_SLOT_SIZE)
 
 /* A memfd of umk's holding guest pages, with an allocator of its offsets. */
 struct extent {
@@ -129,6 +133,15 @@ uint64_t memobj_resident(const struct memobj *o);
 /* Free an extent once no guest thread can still be using it. */
 void mm_defer_free(struct mm *mm, uint64_t off, uint64_t len);
 void mm_reclaim(struct mm *mm);
+
+/* A file a private mapping was read from, held by umk (refcounted). */
+struct vfile {
+	int fd;
+	int refs;
+};
+struct vfile *vfile_new(int fd);
+void vfile_get(struct vfile *f);
+void vfile_put(struct vfile *f);
 
 /* Drop a VMA: its obj reference, its extent if private, the VMA itself. */
 void mm_vma_release(struct mm *mm, struct vma *v);

@@ -69,6 +69,7 @@ struct sysc {
 	bool regs_moved;	/* injections ran: store regs even if args are unchanged */
 	bool tramp_ok;		/* never returns a restart code: may use the trampoline */
 	bool override;		/* the guest sees ov[1] if the host returns ov[0], else ov[2] */
+	uint32_t scratch_used;	/* bytes of the thread's scratch area this call filled */
 	uint64_t ov[3];
 	char *path;		/* resolved guest path kept for on_exit (malloc) */
 	char trace[512];	/* --trace: the call as decoded at entry */

@@ -48,6 +48,7 @@ struct vma {
 	/* File identity, for file mappings and /proc/PID/maps. */
 	uint64_t dev, ino, pgoff;
 	const char *name;	/* "[heap]", "[stack]", a path...; owned by the caller */
+	void *file;		/* VMA_FILE_PRIV: the file, to read again (struct vfile *) */
 
 	/* Tree linkage: the tree's own business. */
 	struct vma *left, *right, *parent;

@@ -289,8 +289,9 @@ static void file_mappings(void)
 	check("file shared: second mapping", mres(q2), "ok");
 	q[50] = 'U';
 	check("file shared: second mapping sees write", ch(q2[50]), "'U'");
-	/* Linux: a private page not yet copied still shows the file. */
-	check("file private: uncopied page sees shared write", ch(p[20]), "'S'");
+	/* Whether a private page not yet written shows later writes to the file
+	 * is unspecified (POSIX, mmap(2)); Linux shows them, umk's private copy
+	 * does not (until umk has a page cache), so it is not checked here. */
 	check("file shared: msync MS_SYNC", res(msync(q, 2 * PG, MS_SYNC)), "ok");
 	check("file shared: msync MS_ASYNC", res(msync(q, 2 * PG, MS_ASYNC)), "ok");
 	check("file shared: msync MS_INVALIDATE", res(msync(q, PG, MS_INVALIDATE)), "ok");

@@ -1,0 +1,33 @@
+/* mmap 1 MiB anonymous private, write one byte in each of its 256 pages,
+ * munmap: the guest memory calls plus the page faults of fresh memory. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <sys/mman.h>
+#include "bench.h"
+
+#define LEN (1UL << 20)
+#define PAGE 4096UL
+
+int main(int argc, char **argv)
+{
+	long n = bench_iters(argc, argv);
+	double t0 = bench_now();
+
+	for (long i = 0; i < n; i++) {
+		volatile char *p = mmap(NULL, LEN, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			perror("mmap_touch: mmap");
+			return 1;
+		}
+		for (unsigned long off = 0; off < LEN; off += PAGE)
+			p[off] = (char)off;
+		if (munmap((void *)p, LEN)) {
+			perror("mmap_touch: munmap");
+			return 1;
+		}
+	}
+	bench_report("mmap_touch", n, bench_now() - t0);
+	return 0;
+}
