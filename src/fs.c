@@ -567,7 +567,8 @@ long sys_sendmmsg(struct task *t, struct sysc *sc)
 		}
 	}
 	if (r >= 0 && any)
-		r = push_to_guest_stack(t, &sp, v, n * sizeof(*v), &addr);
+		/* The host writes each msg_len back: this copy must be writable. */
+		r = push_to_guest_stack_writable(t, &sp, v, n * sizeof(*v), &addr);
 	free(v);
 	if (r < 0)
 		return r;

@@ -130,9 +130,6 @@ int copy_struct_from_guest(struct task *t, void *dst, size_t ksize, uint64_t src
 	return 0;
 }
 
-static int push_to_stack(struct task *t, uint64_t *sp, const void *data, size_t len,
-			 uint64_t *addr);
-
 /*
  * Arguments umk rewrote go to the thread's scratch area, which the guest can
  * read (so the host can) but not write: no other guest thread can change
@@ -154,11 +151,11 @@ int push_to_guest_stack(struct task *t, uint64_t *sp, const void *data, size_t l
 			return 0;
 		}
 	}
-	return push_to_stack(t, sp, data, len, addr);
+	return push_to_guest_stack_writable(t, sp, data, len, addr);
 }
 
-static int push_to_stack(struct task *t, uint64_t *sp, const void *data, size_t len,
-			 uint64_t *addr)
+int push_to_guest_stack_writable(struct task *t, uint64_t *sp, const void *data, size_t len,
+				 uint64_t *addr)
 {
 	uint64_t a = (*sp - len) & ~15ULL;
 	int r = copy_to_guest(t, a, data, len);

@@ -18,9 +18,13 @@ long strncpy_from_guest(struct task *t, char *dst, uint64_t src, size_t max);
  * copy_struct_from_user(): the guest's usize bytes into a ksize struct,
  * zero-filled; a larger guest struct must have only zeros past ksize (E2BIG). */
 int copy_struct_from_guest(struct task *t, void *dst, size_t ksize, uint64_t src, size_t usize);
-/* Write a temporary copy of data below the stack red zone; returns its guest
- * address in *addr. Used for rewritten syscall arguments until scratch pages. */
+/* Place a copy of a rewritten argument where the host will read it: the
+ * thread's scratch area (read-only to the guest), or below the stack's red
+ * zone (*sp moves down) when it does not fit. Its guest address in *addr. */
 int push_to_guest_stack(struct task *t, uint64_t *sp, const void *data, size_t len,
 			uint64_t *addr);
+/* The same, below the red zone, for arguments the host writes back into. */
+int push_to_guest_stack_writable(struct task *t, uint64_t *sp, const void *data, size_t len,
+				 uint64_t *addr);
 
 #endif
