@@ -515,14 +515,15 @@ static long do_mprotect(struct task *t, uint64_t start, uint64_t len, uint64_t p
 	if (split_at(mm, start) < 0 || split_at(mm, end) < 0)
 		return -ENOMEM;
 	for (v = vma_lookup(&mm->vmas, start); v && v->start < end;) {
-		struct vma *next = vma_next(v);
-		bool contiguous = next && next->start == v->end;
+		/* Merging may free the next VMA: go on by address, not pointer. */
+		uint64_t vend = v->end;
+		bool contiguous = v->next && v->next->start == vend;
 
 		v->prot = newprot;
-		v = vma_merge(&mm->vmas, v, merge_release);
-		if (!contiguous)
+		vma_merge(&mm->vmas, v, merge_release);
+		if (!contiguous || vend >= end)
 			break;
-		v = next && next->start < end ? vma_lookup(&mm->vmas, next->start) : NULL;
+		v = vma_lookup(&mm->vmas, vend);
 	}
 	return SYSC_NATIVE;
 }
