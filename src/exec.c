@@ -38,15 +38,8 @@ struct exec_args {
 
 static int args_push(struct exec_args *a, uint64_t p)
 {
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 16;
-		uint64_t *n = realloc(a->ptrs, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		a->ptrs = n;
-		a->cap = cap;
-	}
+	if (array_reserve(&a->ptrs, &a->cap, a->n, sizeof(*a->ptrs)))
+		return -ENOMEM;
 	a->ptrs[a->n++] = p;
 	return 0;
 }

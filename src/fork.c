@@ -243,7 +243,7 @@ void fork_event(struct task *t, pid_t child_host)
 	if (flags & CLONE_VM) {
 		mm_attach_task(c, t->mm);
 	} else {
-		struct mm *mm = mm_fork(t, c);
+		struct mm *mm = mm_fork(t);
 
 		if (!mm) {
 			sc->u.clone.err = -ENOMEM;

@@ -50,15 +50,8 @@ static size_t nr_deferred, cap_deferred;
 
 void loop_defer_status(pid_t tid, int status, const struct rusage *ru)
 {
-	if (nr_deferred == cap_deferred) {
-		size_t cap = cap_deferred ? cap_deferred * 2 : 8;
-		struct deferred_status *n = realloc(deferred, cap * sizeof(*n));
-
-		if (!n)
-			umk_die(UMK_EXIT_FAILURE, "out of memory");
-		deferred = n;
-		cap_deferred = cap;
-	}
+	if (array_reserve(&deferred, &cap_deferred, nr_deferred, sizeof(*deferred)))
+		umk_die(UMK_EXIT_FAILURE, "out of memory");
 	deferred[nr_deferred].tid = tid;
 	deferred[nr_deferred].status = status;
 	deferred[nr_deferred].ru = *ru;
@@ -109,16 +102,9 @@ void loop_adopt_early(struct task *c)
 
 static void remember_early(pid_t tid, int status)
 {
-	if (nr_early == cap_early) {
-		size_t cap = cap_early ? cap_early * 2 : 16;
-		struct early_stop *n = realloc(early, cap * sizeof(*n));
-
-		if (!n) {
-			kill(tid, SIGKILL);
-			return;
-		}
-		early = n;
-		cap_early = cap;
+	if (array_reserve(&early, &cap_early, nr_early, sizeof(*early))) {
+		kill(tid, SIGKILL);
+		return;
 	}
 	early[nr_early].tid = tid;
 	early[nr_early].status = status;

@@ -186,15 +186,8 @@ void memobj_free(struct memobj *o, uint64_t off, uint64_t len)
 		o->free[i].len += len;
 		return;
 	}
-	if (o->nfree == o->capfree) {
-		size_t cap = o->capfree ? o->capfree * 2 : 16;
-		struct extent *n = realloc(o->free, cap * sizeof(*n));
-
-		if (!n)
-			return;	/* the range stays allocated: a leak, not a fault */
-		o->free = n;
-		o->capfree = cap;
-	}
+	if (array_reserve(&o->free, &o->capfree, o->nfree, sizeof(*o->free)))
+		return;	/* the range stays allocated: a leak, not a fault */
 	memmove(&o->free[i + 1], &o->free[i], (o->nfree - i) * sizeof(o->free[0]));
 	o->free[i].off = off;
 	o->free[i].len = len;

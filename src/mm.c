@@ -125,15 +125,8 @@ static void window_put(uint64_t off)
 		return;
 	fallocate(scratch.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
 		  (off_t)SCRATCH_WINDOW);
-	if (scratch.nfree == scratch.capfree) {
-		size_t cap = scratch.capfree ? scratch.capfree * 2 : 64;
-		uint64_t *n = realloc(scratch.free, cap * sizeof(*n));
-
-		if (!n)
-			return;
-		scratch.free = n;
-		scratch.capfree = cap;
-	}
+	if (array_reserve(&scratch.free, &scratch.capfree, scratch.nfree, sizeof(*scratch.free)))
+		return;	/* the window is lost, not reused */
 	scratch.free[scratch.nfree++] = off;
 }
 
@@ -257,24 +250,13 @@ void mm_detach_task(struct task *t)
  * pages are punched at once; the offsets go back to the allocator only once
  * the thread has stopped again, so no new mapping can meet a stray page. */
 
-struct deferred {
-	uint64_t off, len;
-};
-
 void mm_defer_free(struct mm *mm, uint64_t off, uint64_t len)
 {
 	if (!mm->mem || !len)
 		return;
 	memobj_zero(mm->mem, off, len);
-	if (mm->ndeferred == mm->capdeferred) {
-		size_t cap = mm->capdeferred ? mm->capdeferred * 2 : 16;
-		struct extent *n = realloc(mm->deferred, cap * sizeof(*n));
-
-		if (!n)
-			return;	/* leaked until the mm goes */
-		mm->deferred = n;
-		mm->capdeferred = cap;
-	}
+	if (array_reserve(&mm->deferred, &mm->capdeferred, mm->ndeferred, sizeof(*mm->deferred)))
+		return;	/* leaked until the mm goes */
 	mm->deferred[mm->ndeferred].off = off;
 	mm->deferred[mm->ndeferred].len = len;
 	mm->ndeferred++;
@@ -451,12 +433,11 @@ int mm_ensure_platform(struct task *t, bool need_mem)
 
 /* ---- fork ----------------------------------------------------------------- */
 
-struct mm *mm_fork(struct task *parent, struct task *child)
+struct mm *mm_fork(struct task *parent)
 {
 	struct mm *pm = parent->mm, *cm;
 	struct vma *v;
 
-	(void)child;
 	if (!pm || mm_prepare(parent) < 0)
 		return NULL;
 	cm = mm_create();
@@ -468,7 +449,6 @@ struct mm *mm_fork(struct task *parent, struct task *child)
 	cm->start_brk = pm->start_brk;
 	cm->brk = pm->brk;
 	cm->start_stack = pm->start_stack;
-	cm->locked_vm = 0;	/* mlock is not inherited */
 	if (pm->mem) {
 		struct memobj *pmem = pm->mem, *cmem = memobj_create("umk-mem");
 

@@ -176,10 +176,8 @@ static long rewrite(struct sysc *sc, long nr, uint64_t a0, uint64_t a1, uint64_t
 }
 
 /* ... and have the guest see on_match if it returns match, on_miss if not. */
-static long rewrite_result(struct task *t, struct sysc *sc, uint64_t match, uint64_t on_match,
-			   uint64_t on_miss)
+static long rewrite_result(struct sysc *sc, uint64_t match, uint64_t on_match, uint64_t on_miss)
 {
-	(void)t;
 	sc->override = true;
 	sc->ov[0] = match;
 	sc->ov[1] = on_match;
@@ -571,7 +569,7 @@ long sys_brk(struct task *t, struct sysc *sc)
 			return (long)prev;
 		mm->brk = brk;
 		rewrite(sc, SYS_munmap, newbrk, oldbrk - newbrk, 0, 0, 0, 0);
-		return rewrite_result(t, sc, 0, brk, prev);
+		return rewrite_result(sc, 0, brk, prev);
 	}
 	/* Keep a guard page below the next mapping, as Linux does. */
 	next = vma_find(&mm->vmas, oldbrk);
@@ -609,7 +607,7 @@ long sys_brk(struct task *t, struct sysc *sc)
 		mm->brk = brk;
 		rewrite(sc, SYS_mmap, oldbrk, newbrk - oldbrk, PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_FIXED, UMK_FD_MEM, (uint64_t)off);
-		return rewrite_result(t, sc, oldbrk, brk, prev);
+		return rewrite_result(sc, oldbrk, brk, prev);
 	}
 }
 
@@ -670,7 +668,7 @@ static long mremap_move(struct task *t, struct sysc *sc, struct vma *v, uint64_t
 			return r;
 		mm_vma_release(mm, v);
 		rewrite(sc, SYS_munmap, addr, old_len, 0, 0, 0, 0);
-		return rewrite_result(t, sc, 0, new_addr, (uint64_t)-ENOMEM);
+		return rewrite_result(sc, 0, new_addr, (uint64_t)-ENOMEM);
 	}
 	if (dontunmap && private_mem(mm, v)) {
 		/* The host would leave the old range mapping the same pages: give
@@ -687,7 +685,7 @@ static long mremap_move(struct task *t, struct sysc *sc, struct vma *v, uint64_t
 			return r;
 		rewrite(sc, SYS_mmap, addr, old_len, (uint64_t)v->prot, MAP_SHARED | MAP_FIXED,
 			UMK_FD_MEM, (uint64_t)o);
-		return rewrite_result(t, sc, addr, new_addr, (uint64_t)-ENOMEM);
+		return rewrite_result(sc, addr, new_addr, (uint64_t)-ENOMEM);
 	}
 	if (dontunmap) {
 		vma_insert(&mm->vmas, v);	/* shared or the host's: both keep it */
@@ -804,7 +802,7 @@ long sys_mremap(struct task *t, struct sysc *sc)
 			memobj_get(mm->mem);
 			rewrite(sc, SYS_mmap, n->start, delta, (uint64_t)n->prot, MAP_SHARED | MAP_FIXED,
 				UMK_FD_MEM, (uint64_t)o);
-			return rewrite_result(t, sc, n->start, addr, (uint64_t)-ENOMEM);
+			return rewrite_result(sc, n->start, addr, (uint64_t)-ENOMEM);
 		}
 	}
 move:

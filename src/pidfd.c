@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include "umk/pidfd.h"
+#include "umk/umk.h"
 
 struct pidfd_entry {
 	dev_t dev;
@@ -40,15 +41,8 @@ void pidfd_remember(struct task *t, int fd, struct pid *pid)
 	for (i = 0; i < nr_map; i++)
 		if (map[i].dev == st.st_dev && map[i].ino == st.st_ino)
 			return;	/* same pid, or anonymous inodes (no pidfs): fdinfo then */
-	if (nr_map == cap_map) {
-		size_t cap = cap_map ? cap_map * 2 : 16;
-		struct pidfd_entry *n = realloc(map, cap * sizeof(*n));
-
-		if (!n)
-			return;
-		map = n;
-		cap_map = cap;
-	}
+	if (array_reserve(&map, &cap_map, nr_map, sizeof(*map)))
+		return;
 	map[nr_map].dev = st.st_dev;
 	map[nr_map].ino = st.st_ino;
 	map[nr_map].pid = get_pid(pid);

@@ -78,8 +78,6 @@ struct mm {
 	 * freed them: punched at the next stop (see mm_reclaim). */
 	struct extent *deferred;
 	size_t ndeferred, capdeferred;
-
-	uint64_t locked_vm;	/* pages under mlock */
 };
 
 /* One-time setup: the scratch memfd. Returns 0 or -errno. */
@@ -93,8 +91,8 @@ struct mm *mm_create(void);
 void mm_get(struct mm *mm);
 void mm_put(struct mm *mm);
 
-/* fork: a copy of parent's mm for child (already a host copy of parent). */
-struct mm *mm_fork(struct task *parent, struct task *child);
+/* fork: a copy of parent's mm for its child (a host copy of the parent). */
+struct mm *mm_fork(struct task *parent);
 /* A new thread of t's mm (CLONE_VM): a scratch slot of its own. */
 void mm_attach_task(struct task *t, struct mm *mm);
 void mm_detach_task(struct task *t);

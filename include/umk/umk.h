@@ -29,6 +29,9 @@ void umk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void umk_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
+/* Make room in a growable array for one more element: *arr holds n of size
+ * bytes in *cap slots. 0, or -ENOMEM with the array unchanged. */
+int array_reserve(void *arr, size_t *cap, size_t n, size_t size);
 #include <stdint.h>
 uint64_t umk_now_ns(void);	/* CLOCK_MONOTONIC */
 

@@ -23,33 +23,9 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-
-#ifndef MREMAP_DONTUNMAP
-#define MREMAP_DONTUNMAP 4
-#endif
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
-
-static long PG;
-static int failed;
+#include "mmcheck.h"
 
 /* ---- reporting ---------------------------------------------------------- */
-
-static void check(const char *name, const char *got, const char *want)
-{
-	if (!strcmp(got, want)) {
-		printf("%s: %s\n", name, got);
-	} else {
-		printf("%s: %s FAIL (want %s)\n", name, got, want);
-		failed = 1;
-	}
-}
-
-static void check_bool(const char *name, bool got, bool want)
-{
-	check(name, got ? "yes" : "no", want ? "yes" : "no");
-}
 
 /* "ok" for a call that returned 0 (or a pointer), else the errno name. */
 static const char *res(long r)
@@ -155,7 +131,6 @@ static char *map_anon(long pages, int prot, int flags)
 	return p;
 }
 
-#define RW (PROT_READ | PROT_WRITE)
 
 static bool all_eq(const volatile char *p, long len, char c)
 {
@@ -183,20 +158,10 @@ static void fill_pattern(volatile char *p, long len, int seed)
 static int tmpfile_fd(void)
 {
 	char name[64];
+	int fd = tmpfile_create("mm_basic", name);
 
-	for (int i = 0; i < 1000; i++) {
-		snprintf(name, sizeof(name), "/tmp/mm_basic.%d", i);
-		int fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-		if (fd >= 0) {
-			unlink(name);
-			return fd;
-		}
-		if (errno != EEXIST)
-			break;
-	}
-	printf("create a file in /tmp: %s FAIL\n", strerrorname_np(errno));
-	exit(1);
+	unlink(name);
+	return fd;
 }
 
 static char file_byte(int fd, off_t off)
@@ -206,19 +171,6 @@ static char file_byte(int fd, off_t off)
 	if (pread(fd, &c, 1, off) != 1)
 		return '!';
 	return c;
-}
-
-static const char *ch(char c)
-{
-	static char buf[8][8];
-	static int n;
-	char *b = buf[n++ % 8];
-
-	if (c >= 0x21 && c < 0x7f)
-		snprintf(b, 8, "'%c'", c);
-	else
-		snprintf(b, 8, "%d", (unsigned char)c);
-	return b;
 }
 
 /* ---- the cases ---------------------------------------------------------- */

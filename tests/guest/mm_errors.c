@@ -14,33 +14,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include "mmcheck.h"
 #include <sys/syscall.h>
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
 #ifndef MAP_SHARED_VALIDATE
 #define MAP_SHARED_VALIDATE 0x03
 #endif
-#ifndef MREMAP_DONTUNMAP
-#define MREMAP_DONTUNMAP 4
-#endif
 
-#define RW (PROT_READ | PROT_WRITE)
 #define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
-
-static long PG;
-static int failed;
-
-static void check(const char *name, const char *got, const char *want)
-{
-	if (!strcmp(got, want)) {
-		printf("%s: %s\n", name, got);
-	} else {
-		printf("%s: %s FAIL (want %s)\n", name, got, want);
-		failed = 1;
-	}
-}
 
 /* The raw syscall's result: "ok" or the errno name. The raw calls keep
  * glibc's own argument checks out of the way. */
@@ -84,24 +65,16 @@ static char *hole(long pages)
 static int tmpfile_fds(int *ro, int *wo)
 {
 	char name[64];
+	int fd = tmpfile_create("mm_errors", name);
 
-	for (int i = 0; i < 1000; i++) {
-		snprintf(name, sizeof(name), "/tmp/mm_errors.%d", i);
-		int fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-		if (fd >= 0) {
-			*ro = open(name, O_RDONLY | O_CLOEXEC);
-			*wo = open(name, O_WRONLY | O_CLOEXEC);
-			unlink(name);
-			if (*ro < 0 || *wo < 0)
-				break;
-			return fd;
-		}
-		if (errno != EEXIST)
-			break;
+	*ro = open(name, O_RDONLY | O_CLOEXEC);
+	*wo = open(name, O_WRONLY | O_CLOEXEC);
+	unlink(name);
+	if (*ro < 0 || *wo < 0) {
+		printf("open the file again: %s FAIL\n", strerrorname_np(errno));
+		_exit(1);
 	}
-	printf("create a file in /tmp: %s FAIL\n", strerrorname_np(errno));
-	_exit(1);
+	return fd;
 }
 
 static void mmap_errors(void)

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include "mmcheck.h"
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -27,39 +28,8 @@
 #define MADV_WIPEONFORK 18
 #endif
 
-#define RW (PROT_READ | PROT_WRITE)
 
-static long PG;
-static int failed;
 static int c2p[2], p2c[2];	/* child -> parent, parent -> child */
-
-static void check(const char *name, const char *got, const char *want)
-{
-	if (!strcmp(got, want)) {
-		printf("%s: %s\n", name, got);
-	} else {
-		printf("%s: %s FAIL (want %s)\n", name, got, want);
-		failed = 1;
-	}
-}
-
-static void check_bool(const char *name, bool got, bool want)
-{
-	check(name, got ? "yes" : "no", want ? "yes" : "no");
-}
-
-static const char *ch(char c)
-{
-	static char buf[8][8];
-	static int n;
-	char *b = buf[n++ % 8];
-
-	if (c >= 0x21 && c < 0x7f)
-		snprintf(b, 8, "'%c'", c);
-	else
-		snprintf(b, 8, "%d", (unsigned char)c);
-	return b;
-}
 
 static char *map(size_t len, int flags)
 {
@@ -170,20 +140,10 @@ static void private_copies(void)
 static int tmpfile_fd(void)
 {
 	char name[64];
+	int fd = tmpfile_create("mm_fork", name);
 
-	for (int i = 0; i < 1000; i++) {
-		snprintf(name, sizeof(name), "/tmp/mm_fork.%d", i);
-		int fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-		if (fd >= 0) {
-			unlink(name);
-			return fd;
-		}
-		if (errno != EEXIST)
-			break;
-	}
-	printf("create a file in /tmp: %s FAIL\n", strerrorname_np(errno));
-	exit(1);
+	unlink(name);
+	return fd;
 }
 
 /* MAP_SHARED memory: both sides see each other's writes. */

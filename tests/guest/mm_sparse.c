@@ -19,19 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
-
-static long PG;
-static int failed;
-
-static void check(const char *name, const char *got, const char *want)
-{
-	if (!strcmp(got, want)) {
-		printf("%s: %s\n", name, got);
-	} else {
-		printf("%s: %s FAIL (want %s)\n", name, got, want);
-		failed = 1;
-	}
-}
+#include "mmcheck.h"
 
 static const char *num(long v)
 {
