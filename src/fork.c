@@ -30,6 +30,7 @@
 #include <linux/capability.h>
 #include "umk/fork.h"
 #include "umk/handlers.h"
+#include "umk/inject.h"
 #include "umk/loop.h"
 #include "umk/mm.h"
 #include "umk/pidfd.h"
@@ -264,6 +265,17 @@ void fork_event(struct task *t, pid_t child_host)
 		pid_t own = task_pid_vnr(c);
 
 		copy_to_guest(c, sc->u.clone.ctid, &own, sizeof(own));
+	}
+	/* The parent's syscall can end without an exit stop: the trampoline
+	 * gives back its argument registers and turns the host pid into the
+	 * guest's. A pidfd still needs the exit stop (it is known only then),
+	 * and so does a trace, which prints the result there. */
+	if (!(flags & CLONE_PIDFD) && !config.trace &&
+	    inject_tramp_event(t, (uint64_t)child_host, (uint64_t)vnr)) {
+		sc->on_exit = NULL;
+		sc->exit_pending = false;
+		put_pid(sc->u.clone.child_pid);
+		sc->u.clone.child_pid = NULL;
 	}
 	loop_adopt_early(c);
 }

@@ -321,6 +321,31 @@ out:
 	return r;
 }
 
+long inject_syscall_tail(struct task *t, long nr, const uint64_t a[6], uint64_t expect)
+{
+	struct arch_tramp_slot *slot = mm_scratch_ptr(t);
+	uint64_t addr = mm_scratch_addr(t);
+	long r;
+
+	if (!slot || !addr || t->inj.from_entry)
+		return -ENOSPC;
+	if ((r = to_entry(t)) < 0)
+		return r;
+	arch_inject_at_entry(&t->inj.cur, stub_of(t), nr, a);
+	arch_tramp_prepare_tail(&t->inj.cur, slot, &t->inj.saved, stub_of(t), addr);
+	arch_tramp_check(slot, expect, (uint64_t)arch_return_value(&t->inj.saved));
+	if (arch_regs_store(t->host_tid, &t->inj.cur) < 0) {
+		t->inj.dead = true;
+		return INJECT_DEAD;
+	}
+	/* The sequence is over: the caller resumes the thread. */
+	t->inj.active = false;
+	for (int i = 0; i < t->inj.nstashed; i++)
+		syscall(SYS_tgkill, t->proc->host_tgid, t->host_tid, t->inj.stashed[i]);
+	t->inj.nstashed = 0;
+	return 0;
+}
+
 void inject_end(struct task *t)
 {
 	if (!t->inj.active)
@@ -374,17 +399,34 @@ bool inject_tramp_prepare(struct task *t)
 	return true;
 }
 
-void inject_tramp_fixup(struct task *t)
+bool inject_tramp_event(struct task *t, uint64_t match, uint64_t result)
+{
+	struct arch_tramp_slot *slot = mm_scratch_ptr(t);
+	uint64_t addr = mm_scratch_addr(t);
+	struct arch_regs r;
+
+	if (!slot || !addr || arch_regs_fetch(t->host_tid, &r) < 0)
+		return false;
+	arch_tramp_prepare(&r, slot, t->sys.orig_args, stub_of(t), addr);
+	arch_tramp_override(slot, match, result, result);
+	return arch_regs_store(t->host_tid, &r) == 0;
+}
+
+bool inject_tramp_fixup(struct task *t)
 {
 	struct arch_tramp_slot *slot = mm_scratch_ptr(t);
 	uint64_t stub = stub_of(t), ip;
 	struct arch_regs r;
 
 	if (!slot || !stub || arch_regs_fetch(t->host_tid, &r) < 0)
-		return;
+		return true;
 	ip = arch_instruction_pointer(&r);
+	if (ip == stub + ARCH_STUB_TAIL_FAIL)
+		return false;
 	if (ip < stub + ARCH_STUB_TRAMP || ip >= stub + ARCH_STUB_END)
-		return;
-	arch_tramp_complete(&r, slot, stub);
+		return true;
+	if (!arch_tramp_complete(&r, slot, stub))
+		return false;
 	arch_regs_store(t->host_tid, &r);
+	return true;
 }

@@ -18,6 +18,7 @@
 #include <sys/epoll.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include "umk/exit.h"
 #include "umk/fork.h"
@@ -113,9 +114,11 @@ static void remember_early(pid_t tid, int status)
 
 /* A new thread's first stop: give it back the argument registers the guest
  * set; a fork child gets memory of its own before it runs guest code. */
-static void first_stop(struct task *t)
+/* A new task's first stop. True when umk moved the thread (a fork child's
+ * memory was set up by injection): the stop it reported is over. */
+static bool first_stop(struct task *t)
 {
-	int r;
+	int r = 0;
 
 	if (t->restore_start_args) {
 		struct arch_regs r;
@@ -132,6 +135,7 @@ static void first_stop(struct task *t)
 		kill(t->host_tid, SIGKILL);
 	}
 	t->state = TASK_RUNNING;
+	return r != 0;
 }
 
 /* de_thread(): a non-leader exec'd; it takes over the leader's host tid and pid. */
@@ -176,8 +180,12 @@ static void signal_stop(struct task *t, int sig)
 {
 	/* In the stub's trampoline: finish it first, so that the signal frame
 	 * holds the guest's own registers. */
-	if (t->mm && t->mm->window)
-		inject_tramp_fixup(t);
+	if (t->mm && t->mm->window && !inject_tramp_fixup(t)) {
+		umk_log("cannot set up the memory of process %d: killed", task_pid_vnr(t));
+		kill(t->proc->host_tgid, SIGKILL);
+		task_resume(t, 0);
+		return;
+	}
 	/* A namespace's init ignores signals it does not handle that a guest
 	 * process raised natively (a SIGPIPE, say); faults and signals from
 	 * outside still reach it. umk's own kills were filtered already. */
@@ -225,9 +233,14 @@ static void handle_status(pid_t tid, int status, const struct rusage *ru)
 	event = status >> 16;
 	if (t->state == TASK_NEW) {
 		t->stop = STOP_EVENT;
-		first_stop(t);
-		if (event == PTRACE_EVENT_STOP) {	/* the auto-attach stop */
-			task_resume(t, 0);
+		if (first_stop(t) || event == PTRACE_EVENT_STOP) {
+			/* The auto-attach stop, or one that injection replaced: a
+			 * signal it was delivering comes again. */
+			sig = WSTOPSIG(status);
+			if (!event && sig != (SIGTRAP | 0x80) && sig != SIGSTOP)
+				syscall(SYS_tgkill, t->proc->host_tgid, tid, sig);
+			if (!t->inj.dead)
+				task_resume(t, 0);
 			return;
 		}
 	}

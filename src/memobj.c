@@ -216,6 +216,24 @@ int memobj_copy(struct memobj *d, uint64_t doff, struct memobj *s, uint64_t soff
 	return 0;
 }
 
+uint64_t memobj_resident_range(const struct memobj *o, uint64_t off, uint64_t len)
+{
+	uint64_t pos = off, end = off + len, n = 0;
+
+	while (o && pos < end) {
+		off_t data = lseek(o->fd, (off_t)pos, SEEK_DATA), hole;
+
+		if (data < 0 || (uint64_t)data >= end)
+			break;
+		hole = lseek(o->fd, data, SEEK_HOLE);
+		if (hole < 0 || (uint64_t)hole > end)
+			hole = (off_t)end;
+		n += (uint64_t)(hole - data);
+		pos = (uint64_t)hole;
+	}
+	return n;
+}
+
 uint64_t memobj_resident(const struct memobj *o)
 {
 	struct stat st;

@@ -9,11 +9,15 @@
  *
  * Fork. A host fork keeps MAP_SHARED mappings shared, and all of umk's memfd
  * mappings are MAP_SHARED at the host, so the child would share its parent's
- * private memory. At the parent's fork event (before either runs guest code
- * again) umk copies the parent's private pages into a new memfd for the
- * child, at the same offsets, copying only resident pages; at the child's
- * first stop it installs that memfd and remaps each private VMA from it (one
- * injected mmap each), and gives the child a scratch window of its own.
+ * private memory. A fork family (the processes forked from one exec) shares
+ * one memfd, like physical memory: the child inherits the parent's
+ * descriptor of it and needs no new one. At the parent's fork event (before
+ * either runs guest code again) umk gives each private VMA of the child its
+ * own extent of the memfd, copying only resident pages, and at the child's
+ * first stop remaps each (one injected mmap each; the last one returns
+ * straight to the guest through the trampoline). The child also keeps its
+ * parent's scratch window, with a thread slot of its own in it, so a fork
+ * maps nothing else.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,6 +37,13 @@
 
 /* ---- the scratch memfd: stub and scratch pages of every guest ---------- */
 
+/* A scratch window: who uses it, and which thread slots are taken. The mm
+ * that mapped it and the fork children that inherited it share it. */
+struct window {
+	int refs;
+	uint64_t slots;
+};
+
 static struct {
 	int fd;			/* umk's, read-write */
 	int guest_fd;		/* read-only, what guests hold at UMK_FD_SCRATCH */
@@ -40,9 +51,8 @@ static struct {
 	uint64_t size, top;
 	uint64_t *free;		/* window offsets given back */
 	size_t nfree, capfree;
-	int *refs;		/* per window: the mm that owns it, and fork children
-				 * still running on it until their first stop */
-	size_t nrefs;
+	struct window *win;	/* per window offset / SCRATCH_WINDOW */
+	size_t nwin;
 } scratch = { .fd = -1, .guest_fd = -1 };
 
 int mm_global_init(void)
@@ -99,35 +109,43 @@ static int64_t window_alloc(void)
 	{
 		size_t i = off / SCRATCH_WINDOW;
 
-		if (i >= scratch.nrefs) {
+		if (i >= scratch.nwin) {
 			size_t n = (i + 1) * 2;
-			int *r = realloc(scratch.refs, n * sizeof(*r));
+			struct window *w = realloc(scratch.win, n * sizeof(*w));
 
-			if (!r)
+			if (!w)
 				return -ENOMEM;
-			memset(r + scratch.nrefs, 0, (n - scratch.nrefs) * sizeof(*r));
-			scratch.refs = r;
-			scratch.nrefs = n;
+			memset(w + scratch.nwin, 0, (n - scratch.nwin) * sizeof(*w));
+			scratch.win = w;
+			scratch.nwin = n;
 		}
-		scratch.refs[i] = 1;
+		scratch.win[i].refs = 1;
+		scratch.win[i].slots = 0;
 	}
 	return (int64_t)off;
 }
 
-static void window_get(uint64_t off)
+static struct window *window_of(uint64_t off)
 {
-	scratch.refs[off / SCRATCH_WINDOW]++;
+	return &scratch.win[off / SCRATCH_WINDOW];
 }
 
 static void window_put(uint64_t off)
 {
-	if (--scratch.refs[off / SCRATCH_WINDOW] > 0)
+	if (--window_of(off)->refs > 0)
 		return;
 	fallocate(scratch.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
 		  (off_t)SCRATCH_WINDOW);
 	if (array_reserve(&scratch.free, &scratch.capfree, scratch.nfree, sizeof(*scratch.free)))
 		return;	/* the window is lost, not reused */
 	scratch.free[scratch.nfree++] = off;
+}
+
+/* The slot bitmap t's thread slot comes from: its window's, or its mm's
+ * until the mm has a window. */
+static uint64_t *slots_of(struct mm *mm)
+{
+	return mm->window ? &window_of(mm->window_off)->slots : &mm->slots;
 }
 
 uint64_t mm_scratch_addr(const struct task *t)
@@ -185,47 +203,60 @@ void vfile_put(struct vfile *f)
 	}
 }
 
+/* Whether v's pages are an extent of mm's private memory (its own, not
+ * shared with another mapping). */
+static bool private_extent(const struct mm *mm, const struct vma *v)
+{
+	return v->obj && v->obj == mm->mem && (v->kind == VMA_ANON || v->kind == VMA_FILE_PRIV);
+}
+
 void mm_vma_release(struct mm *mm, struct vma *v)
 {
 	vfile_put(v->file);
 	if (v->obj) {
-		if (mm && v->obj == mm->mem && (v->kind == VMA_ANON || v->kind == VMA_FILE_PRIV))
+		if (mm && private_extent(mm, v))
 			mm_defer_free(mm, v->off, v->end - v->start);
 		memobj_put(v->obj);
 	}
 	free(v);
 }
 
-static void release_quiet(struct vma *v)
-{
-	vfile_put(v->file);
-	if (v->obj)
-		memobj_put(v->obj);
-	free(v);
-}
-
 void mm_put(struct mm *mm)
 {
+	struct vma *v;
+
 	if (!mm || --mm->users > 0)
 		return;
-	vma_tree_clear(&mm->vmas, release_quiet);
+	/* No process maps it any more: its private extents go straight back
+	 * to the family's memfd. */
+	while ((v = vma_first(&mm->vmas))) {
+		vma_remove(&mm->vmas, v);
+		if (private_extent(mm, v))
+			memobj_free(mm->mem, v->off, v->end - v->start);
+		vfile_put(v->file);
+		if (v->obj)
+			memobj_put(v->obj);
+		free(v);
+	}
+	if (mm->mem)
+		mm_reclaim(mm);
 	memobj_put(mm->mem);
 	if (mm->window)
 		window_put(mm->window_off);
-	if (mm->fork_fixup && mm->window)
-		window_put(mm->parent_window_off);
 	free(mm->deferred);
 	free(mm);
 }
 
 void mm_attach_task(struct task *t, struct mm *mm)
 {
+	uint64_t *slots = slots_of(mm);
+
 	t->mm = mm;
 	t->slot = -1;
 	mm_get(mm);
 	for (int i = 0; i < SCRATCH_SLOTS; i++)
-		if (!(mm->slots & (1ULL << i))) {
-			mm->slots |= 1ULL << i;
+		if (!(*slots & (1ULL << i))) {
+			*slots |= 1ULL << i;
 			t->slot = i;
 			break;
 		}
@@ -238,7 +269,7 @@ void mm_detach_task(struct task *t)
 	if (!mm)
 		return;
 	if (t->slot >= 0)
-		mm->slots &= ~(1ULL << t->slot);
+		*slots_of(mm) &= ~(1ULL << t->slot);
 	t->slot = -1;
 	t->mm = NULL;
 	mm_put(mm);
@@ -408,6 +439,7 @@ int mm_ensure_platform(struct task *t, bool need_mem)
 			return (int)r;
 		}
 		mm->window_off = (uint64_t)off;
+		window_of(mm->window_off)->slots = mm->slots;	/* the slots taken so far */
 		v->start = addr;
 		v->end = addr + SCRATCH_WINDOW;
 		v->prot = PROT_READ | PROT_EXEC;
@@ -441,30 +473,20 @@ struct mm *mm_fork(struct task *parent)
 	if (!pm || mm_prepare(parent) < 0)
 		return NULL;
 	cm = mm_create();
-	if (!cm)
-		return NULL;
 	cm->populated = true;
 	cm->task_size = pm->task_size;
 	cm->mmap_base = pm->mmap_base;
 	cm->start_brk = pm->start_brk;
 	cm->brk = pm->brk;
 	cm->start_stack = pm->start_stack;
+	/* The family's memfd: the child inherited the parent's descriptor. */
 	if (pm->mem) {
-		struct memobj *pmem = pm->mem, *cmem = memobj_create("umk-mem");
-
-		if (!cmem)
-			goto fail;
-		cm->mem = cmem;
-		/* Same offsets in both: the child's allocator starts as the parent's. */
-		cmem->top = 0;
-		if (pmem->top && memobj_alloc(cmem, pmem->top) < 0)
-			goto fail;
-		for (size_t i = 0; i < pmem->nfree; i++)
-			memobj_free(cmem, pmem->free[i].off, pmem->free[i].len);
-		for (size_t i = 0; i < pm->ndeferred; i++)
-			mm_defer_free(cm, pm->deferred[i].off, pm->deferred[i].len);
+		cm->mem = pm->mem;
+		memobj_get(cm->mem);
+		cm->mem_installed = pm->mem_installed;
 	}
 	for (v = vma_first(&pm->vmas); v; v = vma_next(v)) {
+		uint64_t len = v->end - v->start;
 		struct vma *n;
 
 		if (v->flags & VMA_DONTFORK)
@@ -474,33 +496,36 @@ struct mm *mm_fork(struct task *parent)
 			goto fail;
 		*n = *v;
 		n->flags &= ~VMA_LOCKED;
-		if (v->obj && v->obj == pm->mem) {
-			n->obj = cm->mem;
-			if (!(v->flags & VMA_WIPEONFORK) &&
-			    memobj_copy(cm->mem, v->off, pm->mem, v->off, v->end - v->start) < 0) {
+		if (private_extent(pm, v)) {
+			int64_t off = memobj_alloc(cm->mem, len);
+
+			if (off < 0 || (!(v->flags & VMA_WIPEONFORK) &&
+					memobj_copy(cm->mem, (uint64_t)off, pm->mem, v->off, len) < 0)) {
+				if (off >= 0)
+					memobj_free(cm->mem, (uint64_t)off, len);
 				free(n);
 				goto fail;
 			}
+			n->off = (uint64_t)off;
+			n->flags |= VMA_REMAP;
 		}
 		if (n->obj)
 			memobj_get(n->obj);
 		vfile_get(n->file);
 		if (vma_insert(&cm->vmas, n) < 0) {
-			release_quiet(n);
+			if (n->flags & VMA_REMAP)
+				memobj_free(cm->mem, n->off, len);
+			vfile_put(n->file);
+			memobj_put(n->obj);
+			free(n);
 			goto fail;
 		}
 	}
 	if (pm->window) {
-		int64_t off = window_alloc();
-
-		if (off < 0)
-			goto fail;
+		/* A thread slot of its own in the parent's window. */
 		cm->window = pm->window;
-		cm->window_off = (uint64_t)off;
-		/* Until its first stop the child runs on its parent's window
-		 * (the stub it starts the fixup from): keep it. */
-		cm->parent_window_off = pm->window_off;
-		window_get(pm->window_off);
+		cm->window_off = pm->window_off;
+		window_of(cm->window_off)->refs++;
 	}
 	cm->fork_fixup = true;
 	return cm;
@@ -511,44 +536,41 @@ fail:
 }
 
 /*
- * The child's first stop, before it runs guest code: its own scratch
- * window, its own memfd, and every private VMA remapped from it.
+ * The child's first stop, before it runs guest code: remap each private VMA
+ * to the extent mm_fork() gave it. The last mmap returns straight to the
+ * guest through the trampoline, which checks that it mapped where it should.
+ * Returns 1 when the thread was moved (injections ran), 0, or -errno.
  */
 int mm_fork_fixup(struct task *t)
 {
 	struct mm *mm = t->mm;
-	struct vma *v;
+	struct vma *v, *last = NULL;
 	long r = 0;
 
 	mm->fork_fixup = false;
-	if (!mm->window && !mm->mem)
+	for (v = vma_first(&mm->vmas); v; v = vma_next(v))
+		if (v->flags & VMA_REMAP)
+			last = v;
+	if (!last)
 		return 0;
 	inject_begin(t);
-	if (mm->window) {
-		r = inject_map_window(t, mm->window, SCRATCH_WINDOW, mm->window_off, true);
+	for (v = vma_first(&mm->vmas); v; v = vma_next(v)) {
+		uint64_t a[6] = { v->start, v->end - v->start, (uint64_t)v->prot,
+				  MAP_SHARED | MAP_FIXED, UMK_FD_MEM, v->off };
+
+		if (!(v->flags & VMA_REMAP))
+			continue;
+		v->flags &= ~VMA_REMAP;
+		if (v == last && inject_syscall_tail(t, SYS_mmap, a, v->start) == 0)
+			return 1;
+		r = inject_syscall(t, SYS_mmap, a[0], a[1], a[2], a[3], a[4], a[5]);
+		if (r >= 0 && (uint64_t)r != v->start)
+			r = -ENOMEM;
 		if (r < 0)
-			goto out;
+			break;
 	}
-	if (mm->mem) {
-		r = inject_install_fd(t, mm->mem->fd, UMK_FD_MEM, true);
-		if (r < 0)
-			goto out;
-		mm->mem_installed = true;
-		for (v = vma_first(&mm->vmas); v; v = vma_next(v)) {
-			if (v->obj != mm->mem)
-				continue;
-			r = inject_syscall(t, SYS_mmap, v->start, v->end - v->start, (uint64_t)v->prot,
-					   MAP_SHARED | MAP_FIXED, UMK_FD_MEM, v->off);
-			if (r < 0)
-				goto out;
-		}
-	}
-	r = 0;
-out:
 	inject_end(t);
-	if (mm->window)
-		window_put(mm->parent_window_off);
-	return (int)r;
+	return r < 0 ? (int)r : 1;
 }
 
 /* ---- access and accounting -------------------------------------------------- */
@@ -587,11 +609,15 @@ uint64_t mm_total_vm(const struct mm *mm)
 
 uint64_t mm_rss(const struct mm *mm)
 {
-	uint64_t n = memobj_resident(mm->mem);
+	uint64_t n = 0;
 
-	/* Shared objects count in every mm that maps them, as Linux's RSS. */
+	/* The family's memfd holds every member's pages: count this mm's
+	 * extents. Shared objects count in every mm that maps them, as Linux's
+	 * RSS. */
 	for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(v))
-		if (v->obj && v->obj != mm->mem && (!v->prev || v->prev->obj != v->obj))
+		if (private_extent(mm, v))
+			n += memobj_resident_range(v->obj, v->off, v->end - v->start);
+		else if (v->obj && (!v->prev || v->prev->obj != v->obj))
 			n += memobj_resident(v->obj);
 	return n;
 }

@@ -136,10 +136,12 @@ void syscall_enter(struct task *t)
 		t->state = TASK_RUNNING;	/* gone (SIGKILL); its death report follows */
 		return;
 	}
-	if (inject_listener() < 0)
-		launch_adopt(t);	/* the first guest's first syscall (its execve) */
 	t->state = TASK_TRAPPED;
 	sc->nr = sc->orig_nr = arch_syscall_nr(&sc->regs);
+	/* The first guest's execve (with --trace=all, the launch child's last
+	 * calls before it trap too, and the listener is not in place yet). */
+	if (inject_listener() < 0 && sc->nr == SYS_execve)
+		launch_adopt(t);
 	for (int i = 0; i < 6; i++)
 		sc->args[i] = sc->orig_args[i] = arch_syscall_arg(&sc->regs, i);
 	sc->desc = d = syscall_lookup(sc->nr);

@@ -44,7 +44,8 @@ void arch_set_instruction_pointer(struct arch_regs *r, uint64_t ip);
 #define ARCH_STUB_MARKER	0x05	/* the marker syscall that traps back to umk */
 #define ARCH_STUB_MARKER_RET	0x0c	/* rip at the marker's seccomp stop */
 #define ARCH_STUB_TRAMP		0x10	/* trampoline back to guest code */
-#define ARCH_STUB_END		0x46
+#define ARCH_STUB_TAIL_FAIL	0x4f	/* a checked tail syscall failed: ud2 */
+#define ARCH_STUB_END		0x51
 #define ARCH_STUB_MARKER_NR	39	/* getpid: always trapped */
 
 /* Where the trampoline finds the guest's registers (in the scratch page). */
@@ -52,8 +53,8 @@ struct arch_tramp_slot {
 	uint64_t args[6];
 	uint64_t ip;
 	uint64_t saved;
-	uint64_t match, on_match, on_miss;	/* result override (brk, mremap) */
-	uint64_t override;
+	uint64_t match, on_match, on_miss;	/* result override (brk, clone) */
+	uint64_t override;	/* 0: none; 1: map the result; 2: a miss traps */
 };
 
 const unsigned char *arch_stub_code(size_t *len);
@@ -62,9 +63,12 @@ void arch_inject_at_entry(struct arch_regs *r, uint64_t stub, long nr, const uin
 void arch_inject_from_stop(struct arch_regs *r, uint64_t stub);
 void arch_tramp_prepare(struct arch_regs *r, struct arch_tramp_slot *slot,
 			const uint64_t guest_args[6], uint64_t stub, uint64_t slot_addr);
+void arch_tramp_prepare_tail(struct arch_regs *r, struct arch_tramp_slot *slot,
+			     const struct arch_regs *guest, uint64_t stub, uint64_t slot_addr);
 void arch_tramp_override(struct arch_tramp_slot *slot, uint64_t match, uint64_t on_match,
 			 uint64_t on_miss);
-void arch_tramp_complete(struct arch_regs *r, const struct arch_tramp_slot *slot, uint64_t stub);
+void arch_tramp_check(struct arch_tramp_slot *slot, uint64_t expect, uint64_t result);
+bool arch_tramp_complete(struct arch_regs *r, const struct arch_tramp_slot *slot, uint64_t stub);
 
 /* Stack space below sp that the ABI leaves to running code (x86-64: 128). */
 #define ARCH_RED_ZONE 128

@@ -38,6 +38,16 @@ long inject_map_window(struct task *t, uint64_t addr, uint64_t len, uint64_t off
  * when target < 0. Returns the guest's number or -errno.
  */
 long inject_install_fd(struct task *t, int fd, int target, bool cloexec);
+/*
+ * The last syscall of a sequence that did not begin at a syscall entry (a
+ * fork child's first stop, where the guest is returning from a syscall):
+ * nr(a) runs when the caller resumes the thread, and the stub's trampoline
+ * takes it straight back to its own registers, with no marker stop. The
+ * trampoline checks the result: anything but expect traps there, and
+ * inject_tramp_fixup() reports it. Ends the sequence. 0, -ENOSPC when t has
+ * no scratch slot (end with inject_syscall and inject_end), or -errno.
+ */
+long inject_syscall_tail(struct task *t, long nr, const uint64_t a[6], uint64_t expect);
 /* End the sequence: the guest's registers are back (see above). */
 void inject_end(struct task *t);
 
@@ -52,8 +62,12 @@ void inject_handle_notifications(void);
  * trampoline, restoring the guest's argument registers without an exit stop.
  * False when t has no scratch slot (use the exit stop then). */
 bool inject_tramp_prepare(struct task *t);
+/* The same from an event stop inside a native syscall (a fork event): the
+ * syscall returns result (its own result is match). False without a slot. */
+bool inject_tramp_event(struct task *t, uint64_t match, uint64_t result);
 /* At a signal-delivery stop: finish a trampoline the thread is inside, so the
- * signal frame holds the guest's own registers. */
-void inject_tramp_fixup(struct task *t);
+ * signal frame holds the guest's own registers. False when the thread's
+ * checked tail syscall failed (see inject_syscall_tail). */
+bool inject_tramp_fixup(struct task *t);
 
 #endif

@@ -62,7 +62,7 @@ struct mm {
 	struct memobj *mem;	/* where its private pages are allocated */
 	bool mem_installed;	/* the guest holds mem at UMK_FD_MEM */
 	bool populated;		/* the host's own mappings (image, stack...) are known */
-	bool fork_fixup;	/* a fork child: mappings still the parent's, see mm_fork */
+	bool fork_fixup;	/* a fork child: VMA_REMAP ones still the parent's, see mm_fork */
 	uint64_t task_size;	/* top of the user address space */
 	uint64_t mmap_base;	/* top-down allocation starts below this */
 	uint64_t start_brk, brk;
@@ -71,8 +71,7 @@ struct mm {
 	/* Scratch window (0: not mapped yet). */
 	uint64_t window;
 	uint64_t window_off;	/* its offset in the scratch memfd */
-	uint64_t parent_window_off;	/* fork_fixup: the window it still maps */
-	uint64_t slots;		/* bitmap of thread slots in use */
+	uint64_t slots;		/* thread slots taken before the window exists */
 
 	/* Extents whose mappings a guest thread was still removing when umk
 	 * freed them: punched at the next stop (see mm_reclaim). */
@@ -103,7 +102,8 @@ int mm_prepare(struct task *t);
 /* Make sure the platform is ready in t's process (scratch window, memfd),
  * injecting what is missing; t is at a syscall-entry stop. */
 int mm_ensure_platform(struct task *t, bool need_mem);
-/* A fork child's first stop: switch it to its own memory (injected). */
+/* A fork child's first stop: switch it to its own memory (injected).
+ * 1 when the thread was moved, 0 when nothing was needed, or -errno. */
 int mm_fork_fixup(struct task *t);
 
 /* The guest address and umk's pointer to t's scratch page, or 0/NULL. */
@@ -125,8 +125,9 @@ void memobj_free(struct memobj *o, uint64_t off, uint64_t len);
 void memobj_zero(struct memobj *o, uint64_t off, uint64_t len);
 /* Copy the resident pages of [soff, soff+len) of s to d at doff. */
 int memobj_copy(struct memobj *d, uint64_t doff, struct memobj *s, uint64_t soff, uint64_t len);
-/* Bytes of it that are resident. */
+/* Bytes of it that are resident (in all, or in a range). */
 uint64_t memobj_resident(const struct memobj *o);
+uint64_t memobj_resident_range(const struct memobj *o, uint64_t off, uint64_t len);
 
 /* Free an extent once no guest thread can still be using it. */
 void mm_defer_free(struct mm *mm, uint64_t off, uint64_t len);

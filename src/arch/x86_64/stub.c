@@ -13,6 +13,9 @@
  *                             registers, rbx and the return address from the
  *                             thread's scratch slot (rbx points at it) and jump
  *                             back to guest code
+ *   +0x4f  ud2                a checked syscall (the last of an injected
+ *                             sequence that returns straight to the guest) did
+ *                             not return what umk expected
  *
  * None of it gives a guest anything its own code could not do: the syscalls
  * in it trap like any other, and umk treats a stop there as an injection step
@@ -35,12 +38,15 @@ __asm__(".pushsection .rodata\n"
 	"	ud2\n"
 	"	.balign 16, 0xcc\n"
 	"	cmpq $0,0x58(%rbx)\n"
-	"	je 1f\n"
+	"	je 3f\n"
 	"	cmp 0x40(%rbx),%rax\n"
+	"	jne 1f\n"
 	"	mov 0x48(%rbx),%rax\n"
-	"	je 1f\n"
+	"	jmp 3f\n"
+	"1:	cmpq $2,0x58(%rbx)\n"
+	"	je 4f\n"
 	"	mov 0x50(%rbx),%rax\n"
-	"1:	mov (%rbx),%rdi\n"
+	"3:	mov (%rbx),%rdi\n"
 	"	mov 0x8(%rbx),%rsi\n"
 	"	mov 0x10(%rbx),%rdx\n"
 	"	mov 0x18(%rbx),%r10\n"
@@ -49,6 +55,7 @@ __asm__(".pushsection .rodata\n"
 	"	mov 0x30(%rbx),%rcx\n"
 	"	mov 0x38(%rbx),%rbx\n"
 	"	jmp *%rcx\n"
+	"4:	ud2\n"
 	".globl umk_stub_end\n"
 	"umk_stub_end:\n"
 	".popsection\n");
@@ -56,7 +63,7 @@ __asm__(".pushsection .rodata\n"
 extern const unsigned char umk_stub_start[], umk_stub_end[];
 
 _Static_assert(SYS_getpid == 39, "the marker above is getpid");
-_Static_assert(ARCH_STUB_END == 0x46, "arch.h's offsets match the code above");
+_Static_assert(ARCH_STUB_END == 0x51, "arch.h's offsets match the code above");
 
 const unsigned char *arch_stub_code(size_t *len)
 {
@@ -118,6 +125,24 @@ void arch_tramp_prepare(struct arch_regs *r, struct arch_tramp_slot *slot,
 	R(r)->rip = stub + ARCH_STUB_TRAMP;
 }
 
+/*
+ * The last syscall of an injected sequence (r at its entry, guest holding
+ * the thread's own registers) returns through the trampoline straight to
+ * the guest: as from a syscall of its own, rcx and r11 are the only
+ * registers it loses, and rax is set by the override.
+ */
+void arch_tramp_prepare_tail(struct arch_regs *r, struct arch_tramp_slot *slot,
+			     const struct arch_regs *guest, uint64_t stub, uint64_t slot_addr)
+{
+	for (int i = 0; i < 6; i++)
+		slot->args[i] = arch_syscall_arg(guest, i);
+	slot->ip = CR(guest)->rip;
+	slot->saved = CR(guest)->rbx;
+	slot->override = 0;
+	R(r)->rbx = slot_addr;
+	R(r)->rip = stub + ARCH_STUB_TRAMP;
+}
+
 /* Make the trampoline return on_match when the syscall returned match, and
  * on_miss otherwise. */
 void arch_tramp_override(struct arch_tramp_slot *slot, uint64_t match, uint64_t on_match,
@@ -129,19 +154,38 @@ void arch_tramp_override(struct arch_tramp_slot *slot, uint64_t match, uint64_t 
 	slot->override = 1;
 }
 
-/* Do in umk what the trampoline would have done (a signal is about to be
- * delivered while the thread is in it). */
-void arch_tramp_complete(struct arch_regs *r, const struct arch_tramp_slot *slot, uint64_t stub)
+/* The trampoline returns result when the syscall returned expect, and
+ * traps at ARCH_STUB_TAIL_FAIL otherwise. */
+void arch_tramp_check(struct arch_tramp_slot *slot, uint64_t expect, uint64_t result)
+{
+	slot->match = expect;
+	slot->on_match = result;
+	slot->on_miss = 0;
+	slot->override = 2;
+}
+
+/* Offsets in the trampoline above: the result is decided at MATCHED (rax is
+ * on_match there) and final from RESTORE on. */
+#define TRAMP_MATCHED	0x21
+#define TRAMP_MISS	0x23
+#define TRAMP_RESTORE	0x2e
+
+/*
+ * Do in umk what the trampoline would have done (a signal is about to be
+ * delivered while the thread is in it). False when a checked syscall failed.
+ */
+bool arch_tramp_complete(struct arch_regs *r, const struct arch_tramp_slot *slot, uint64_t stub)
 {
 	uint64_t at = R(r)->rip - stub;
 
-	/* Where the result override stands (offsets of the code above). */
-	if (slot->override) {
-		if (at < 0x1f)
-			R(r)->rax = R(r)->rax == slot->match ? slot->on_match : slot->on_miss;
-		else if (at == 0x1f && !(R(r)->eflags & 0x40))	/* ZF clear: a miss */
-			R(r)->rax = slot->on_miss;
-		else if (at == 0x21)
+	/* Before MATCHED, and on the miss path before RESTORE, rax still holds
+	 * what the syscall returned. */
+	if (slot->override && (at < TRAMP_MATCHED || (at >= TRAMP_MISS && at < TRAMP_RESTORE))) {
+		if (R(r)->rax == slot->match)
+			R(r)->rax = slot->on_match;
+		else if (slot->override == 2)
+			return false;
+		else
 			R(r)->rax = slot->on_miss;
 	}
 	for (int i = 0; i < 6; i++)
@@ -149,4 +193,5 @@ void arch_tramp_complete(struct arch_regs *r, const struct arch_tramp_slot *slot
 	R(r)->rcx = slot->ip;
 	R(r)->rbx = slot->saved;
 	R(r)->rip = slot->ip;
+	return true;
 }
