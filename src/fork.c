@@ -29,6 +29,7 @@
 #include <linux/sched.h>
 #include <linux/capability.h>
 #include "umk/fork.h"
+#include "umk/cow.h"
 #include "umk/handlers.h"
 #include "umk/inject.h"
 #include "umk/loop.h"
@@ -54,6 +55,8 @@
 
 static void clone_exit(struct task *t, struct sysc *sc)
 {
+	if (!sc->u.clone.child_pid && !(sc->u.clone.flags & CLONE_VM))
+		cow_fork_failed(t);	/* no fork event: nothing was forked */
 	if (sc->u.clone.err) {
 		sc->ret = sc->u.clone.err;
 	} else if (sc->ret > 0) {
@@ -137,6 +140,9 @@ static long do_clone(struct task *t, struct sysc *sc, uint64_t flags, int exit_s
 	sc->args[5] = 0;
 	sc->args_dirty = true;
 	sc->on_exit = clone_exit;
+	/* A copy-on-write fork write-protects the parent before the host forks. */
+	if (!(flags & CLONE_VM))
+		cow_fork_prepare(t);
 	return SYSC_NATIVE;
 }
 

@@ -74,6 +74,45 @@ static unsigned run_deferred(void)
 }
 static uint64_t spin_ns;
 
+/* Descriptors other subsystems watch (userfaultfds), by number. */
+static int loop_epfd = -1;
+static struct watcher {
+	void (*fn)(void *);
+	void *arg;
+} *watchers;
+static size_t nwatchers;
+
+int loop_watch(int fd, void (*fn)(void *), void *arg)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	if (loop_epfd < 0 || fd < 0)
+		return -EBADF;
+	if ((size_t)fd >= nwatchers) {
+		size_t n = (size_t)fd + 64;
+		struct watcher *w = realloc(watchers, n * sizeof(*w));
+
+		if (!w)
+			return -ENOMEM;
+		memset(w + nwatchers, 0, (n - nwatchers) * sizeof(*w));
+		watchers = w;
+		nwatchers = n;
+	}
+	if (epoll_ctl(loop_epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -errno;
+	watchers[fd].fn = fn;
+	watchers[fd].arg = arg;
+	return 0;
+}
+
+void loop_unwatch(int fd)
+{
+	if (fd >= 0 && (size_t)fd < nwatchers && watchers[fd].fn) {
+		epoll_ctl(loop_epfd, EPOLL_CTL_DEL, fd, NULL);
+		watchers[fd].fn = NULL;
+	}
+}
+
 void task_resume(struct task *t, int sig)
 {
 	t->state = TASK_RUNNING;
@@ -411,6 +450,7 @@ int loop_run(int sfd)
 	}
 	if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev) < 0)
 		umk_die(UMK_EXIT_FAILURE, "epoll: %s", strerror(errno));
+	loop_epfd = epfd;
 	for (;;) {
 		struct signalfd_siginfo si[16];
 		struct epoll_event evs[8];
@@ -433,9 +473,13 @@ int loop_run(int sfd)
 		if (n < 0 && errno != EINTR)
 			umk_die(UMK_EXIT_FAILURE, "epoll_wait: %s", strerror(errno));
 		for (int i = 0; i < n; i++) {
-			if (evs[i].data.fd == inject_listener())
+			int fd = evs[i].data.fd;
+
+			if (fd == inject_listener())
 				inject_handle_notifications();
-			if (evs[i].data.fd != sfd)
+			else if (fd >= 0 && (size_t)fd < nwatchers && watchers[fd].fn)
+				watchers[fd].fn(watchers[fd].arg);
+			if (fd != sfd)
 				continue;
 			ssize_t r;
 

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include "config.h"
 #include "umk/launch.h"
+#include "umk/cow.h"
 #include "umk/mm.h"
 #include "umk/loop.h"
 #include "umk/path.h"
@@ -256,6 +257,7 @@ static int cmd_run(int argc, char **argv)
 		umk_die(UMK_EXIT_FAILURE, "out of memory");
 	cred_init_root(&cred, 0, 0);
 
+	cow_init();	/* without it (umk not root), forks copy eagerly */
 	if ((e = mm_global_init()) < 0)
 		umk_die(UMK_EXIT_FAILURE, "cannot set up guest memory: %s", strerror(-e));
 	pid = launch_init(prog, argv + optind, env, &orig, &err_fd);

@@ -60,6 +60,7 @@ void memobj_put(struct memobj *o)
 		return;
 	munmap(o->base, o->size);
 	close(o->fd);
+	free(o->deps);
 	free(o->free);
 	free(o);
 }
@@ -149,6 +150,7 @@ int memobj_grow(struct memobj *o, uint64_t off, uint64_t len, uint64_t newlen)
 
 void memobj_zero(struct memobj *o, uint64_t off, uint64_t len)
 {
+	cow_forget(o, off, len);	/* a fork child may still need the pages */
 	if (len)
 		fallocate(o->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len);
 }

@@ -170,6 +170,7 @@ struct mm *mm_create(void)
 
 	vma_tree_init(&mm->vmas);
 	mm->task_size = 1ULL << 47;
+	mm->uffd = mm->child_uffd = -1;
 	return mm;
 }
 
@@ -227,6 +228,8 @@ void mm_put(struct mm *mm)
 
 	if (!mm || --mm->users > 0)
 		return;
+	cow_plan_cancel(mm);
+	cow_mm_release(mm);
 	/* No process maps it any more: its private extents go straight back
 	 * to the family's memfd. */
 	while ((v = vma_first(&mm->vmas))) {
@@ -496,9 +499,11 @@ struct mm *mm_fork(struct task *parent)
 			goto fail;
 		*n = *v;
 		n->flags &= ~VMA_LOCKED;
-		if (private_extent(pm, v)) {
+		if (private_extent(pm, v) && !cow_fork_vma(parent, v, n)) {
 			int64_t off = memobj_alloc(cm->mem, len);
 
+			if (off >= 0 && !(v->flags & VMA_WIPEONFORK))
+				cow_settle(pm->mem, v->off, len, false);
 			if (off < 0 || (!(v->flags & VMA_WIPEONFORK) &&
 					memobj_copy(cm->mem, (uint64_t)off, pm->mem, v->off, len) < 0)) {
 				if (off >= 0)
@@ -528,8 +533,10 @@ struct mm *mm_fork(struct task *parent)
 		window_of(cm->window_off)->refs++;
 	}
 	cm->fork_fixup = true;
+	cow_fork_done(parent, cm);
 	return cm;
 fail:
+	cow_fork_done(parent, NULL);
 	cm->users = 1;
 	mm_put(cm);
 	return NULL;
@@ -545,30 +552,41 @@ int mm_fork_fixup(struct task *t)
 {
 	struct mm *mm = t->mm;
 	struct vma *v, *last = NULL;
+	bool any = false;
 	long r = 0;
 
 	mm->fork_fixup = false;
+	/* Lazy VMAs first: each is registered with the child's userfaultfd
+	 * once remapped, before the child runs. The last eager one can then
+	 * return straight to the guest. */
 	for (v = vma_first(&mm->vmas); v; v = vma_next(v))
-		if (v->flags & VMA_REMAP)
-			last = v;
-	if (!last)
+		if (v->flags & VMA_REMAP) {
+			any = true;
+			if (!(v->flags & VMA_LAZY))
+				last = v;
+		}
+	if (!any)
 		return 0;
 	inject_begin(t);
-	for (v = vma_first(&mm->vmas); v; v = vma_next(v)) {
-		uint64_t a[6] = { v->start, v->end - v->start, (uint64_t)v->prot,
-				  MAP_SHARED | MAP_FIXED, UMK_FD_MEM, v->off };
+	for (int pass = 0; pass < 2; pass++)
+		for (v = vma_first(&mm->vmas); v; v = vma_next(v)) {
+			uint64_t a[6] = { v->start, v->end - v->start, (uint64_t)v->prot,
+					  MAP_SHARED | MAP_FIXED, UMK_FD_MEM, v->off };
 
-		if (!(v->flags & VMA_REMAP))
-			continue;
-		v->flags &= ~VMA_REMAP;
-		if (v == last && inject_syscall_tail(t, SYS_mmap, a, v->start) == 0)
-			return 1;
-		r = inject_syscall(t, SYS_mmap, a[0], a[1], a[2], a[3], a[4], a[5]);
-		if (r >= 0 && (uint64_t)r != v->start)
-			r = -ENOMEM;
-		if (r < 0)
-			break;
-	}
+			if (!(v->flags & VMA_REMAP) || !!(v->flags & VMA_LAZY) != (pass == 0))
+				continue;
+			v->flags &= ~VMA_REMAP;
+			if (v == last && inject_syscall_tail(t, SYS_mmap, a, v->start) == 0)
+				return 1;
+			r = inject_syscall(t, SYS_mmap, a[0], a[1], a[2], a[3], a[4], a[5]);
+			if (r >= 0 && (uint64_t)r != v->start)
+				r = -ENOMEM;
+			if (r < 0)
+				goto out;
+			if (v->flags & VMA_LAZY)
+				cow_child_register(mm, v);
+		}
+out:
 	inject_end(t);
 	return r < 0 ? (int)r : 1;
 }
@@ -595,6 +613,8 @@ void *mm_guest_ptr(struct mm *mm, uint64_t addr, uint64_t len, bool write, int *
 		return NULL;
 	}
 	o = v->obj;
+	if (o->ndeps)	/* a fork child's page not copied yet, or one it waits for */
+		cow_settle(o, v->off + (addr - v->start), len, write);
 	return o->base + v->off + (addr - v->start);
 }
 

@@ -742,6 +742,10 @@ long sys_mremap(struct task *t, struct sysc *sc)
 	}
 	if (old_len > v->end - addr)
 		return -EFAULT;
+	/* A moved mapping leaves its userfaultfd registration behind: settle
+	 * copy-on-write first (cow.c). */
+	if (v->obj)
+		cow_settle(v->obj, v->off, v->end - v->start, true);
 	if (flags & MREMAP_FIXED) {
 		if ((new_addr & (PAGE - 1)) || new_len > mm->task_size ||
 		    new_addr > mm->task_size - new_len)

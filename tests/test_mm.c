@@ -152,6 +152,15 @@ START_TEST(test_mm_fork)
 }
 END_TEST
 
+/* Copy-on-write fork of a large mapping: each side keeps its data whoever
+ * writes first, the kernel's own writes (read, fstat, pipe2) into shared
+ * pages succeed, a grandchild, and the parent alone again. */
+START_TEST(test_mm_cow)
+{
+	expect_self_checked("mm_cow", ARGV(G("mm_cow")));
+}
+END_TEST
+
 /* A 256 MiB and a 1 GiB mapping: only the touched pages are resident. */
 START_TEST(test_mm_sparse)
 {
@@ -195,6 +204,7 @@ Suite *suite_mm(void)
 
 	tc = tcase_create("fork");
 	tcase_add_test(tc, test_mm_fork);
+	tcase_add_test(tc, test_mm_cow);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -5,6 +5,8 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -144,6 +146,87 @@ START_TEST(test_host_maps_memfd)
 }
 END_TEST
 
+/* umk's memfd of a fork family after a fork of a 64 MiB resident parent:
+ * what neither side wrote is not copied (copy-on-write; needs
+ * /dev/userfaultfd, which umk can open as root). */
+START_TEST(test_fork_cow_resident)
+{
+	int in[2], out[2], checked = 0;
+	char buf[512];
+	size_t len = 0;
+	pid_t umk;
+	DIR *d;
+	struct dirent *de;
+	uint64_t blocks = 0;
+
+	if (access("/dev/userfaultfd", R_OK | W_OK) != 0)
+		return;	/* not root: forks copy, as documented */
+	ck_assert_int_eq(pipe(in), 0);
+	ck_assert_int_eq(pipe(out), 0);
+	umk = fork();
+	if (umk == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[1]);
+		close(out[0]);
+		execl(harness_umk(), "umk", "run", "--root", harness_root(), "--",
+		      G("mm_cowhold"), (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	while (len < sizeof(buf) - 1) {
+		ssize_t n = read(out[0], buf + len, sizeof(buf) - 1 - len);
+
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		buf[len] = 0;
+		if (strstr(buf, "ready parent") && strstr(buf, "ready child"))
+			break;
+	}
+	ck_assert_msg(strstr(buf, "ready parent 7") && strstr(buf, "ready child 7"),
+		      "guest said: %s", buf);
+	d = opendir("/proc");
+	while ((de = readdir(d))) {
+		char path[300], line[512];
+		struct stat st;
+		FILE *f;
+		int pid = atoi(de->d_name), ppid = 0;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(line, sizeof(line), f)) {
+			char *p = strrchr(line, ')');
+
+			if (p)
+				sscanf(p + 2, "%*c %d", &ppid);
+		}
+		fclose(f);
+		if (ppid != umk)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd/4096", pid);
+		ck_assert_msg(stat(path, &st) == 0, "guest %d has no memfd at 4096", pid);
+		if (blocks && (uint64_t)st.st_blocks != blocks)
+			ck_abort_msg("parent and child do not share one memfd");
+		blocks = (uint64_t)st.st_blocks;
+		checked++;
+	}
+	closedir(d);
+	close(in[1]);
+	close(out[0]);
+	waitpid(umk, NULL, 0);
+	ck_assert_int_eq(checked, 2);
+	/* 64 MiB of the parent's, a chunk or two of the child's. */
+	ck_assert_msg(blocks * 512 >= (64ULL << 20) && blocks * 512 < (64ULL << 20) + (4ULL << 20),
+		      "the family memfd holds %llu KiB", (unsigned long long)(blocks / 2));
+}
+END_TEST
+
 Suite *suite_platform(void);
 Suite *suite_platform(void)
 {
@@ -153,6 +236,7 @@ Suite *suite_platform(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_platform_guest);
 	tcase_add_test(tc, test_host_maps_memfd);
+	tcase_add_test(tc, test_fork_cow_resident);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,6 +11,9 @@ int loop_run(int signal_fd);
 void task_resume(struct task *t, int sig);
 /* A child's first stop may be seen before its parent's fork event. */
 void loop_adopt_early(struct task *child);
+/* Call fn(arg) whenever fd is readable (from the loop); 0 or -errno. */
+int loop_watch(int fd, void (*fn)(void *), void *arg);
+void loop_unwatch(int fd);
 void loop_forget_early(pid_t tid);
 /* A status umk's own waitpid took for a thread outside the loop (injection). */
 void loop_defer_status(pid_t tid, int status, const struct rusage *ru);

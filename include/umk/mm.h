@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "vma.h"
+#include "cow.h"
 
 struct task;
 struct process;
@@ -54,6 +55,8 @@ struct memobj {
 	uint64_t top;
 	struct extent *free;	/* free ranges below top, sorted, coalesced */
 	size_t nfree, capfree;
+	struct cow_dep *deps;	/* extents waiting for another's data (cow.c) */
+	size_t ndeps, capdeps;
 };
 
 struct mm {
@@ -72,6 +75,13 @@ struct mm {
 	uint64_t window;
 	uint64_t window_off;	/* its offset in the scratch memfd */
 	uint64_t slots;		/* thread slots taken before the window exists */
+
+	/* Copy-on-write fork (cow.c): umk's userfaultfd of the mm, the one the
+	 * host made for the child of a fork under way, and that fork's plan. */
+	int uffd, child_uffd;
+	int forking;		/* forks under way (between entry and event) */
+	struct cow_plan *plan;
+	struct task *plan_owner;
 
 	/* Extents whose mappings a guest thread was still removing when umk
 	 * freed them: punched at the next stop (see mm_reclaim). */

@@ -38,6 +38,7 @@ enum vma_kind {
 #define VMA_DONTDUMP	0x0100
 #define VMA_MAYWRITE	0x0200	/* a shared file mapping whose fd allows writing */
 #define VMA_REMAP	0x0400	/* a fork child's: still maps the parent's extent */
+#define VMA_LAZY	0x0800	/* a fork child's, filled on demand (cow.c) */
 
 struct vma {
 	uint64_t start, end;	/* [start, end), page aligned, start < end */
