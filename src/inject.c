@@ -91,7 +91,7 @@ static long wait_marker(struct task *t)
 	for (;;) {
 		struct rusage ru;
 		int status, sig, event;
-		pid_t r = wait4(t->host_tid, &status, __WALL, &ru);
+		pid_t r = loop_sync_wait(t->host_tid, &status, &ru);
 
 		if (r < 0) {
 			if (errno == EINTR)
@@ -248,12 +248,12 @@ static void notif_refuse(const struct seccomp_notif *n)
 static int notif_wait(struct task *t, struct seccomp_notif *n)
 {
 	for (int tries = 0; tries < 1000; tries++) {
-		struct pollfd p = { .fd = listener, .events = POLLIN };
-		int r = poll(&p, 1, 2000);
+		int r = 0;
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
+		/* Serving userfaultfds meanwhile: the thread may fault on its way. */
+		for (int ms = 0; ms < 2000 && !r; ms += 100)
+			r = loop_poll_watchers(listener, 100);
+		if (!r)
 			return -ETIMEDOUT;
 		memset(n, 0, sizeof(*n));
 		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, n) < 0) {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
@@ -80,7 +81,10 @@ static struct watcher {
 	void (*fn)(void *);
 	void *arg;
 } *watchers;
-static size_t nwatchers;
+static size_t nwatchers, nwatched;
+static int loop_sfd = -1, terms;
+
+static void umk_signal(const struct signalfd_siginfo *si, int *terms);
 
 int loop_watch(int fd, void (*fn)(void *), void *arg)
 {
@@ -102,6 +106,7 @@ int loop_watch(int fd, void (*fn)(void *), void *arg)
 		return -errno;
 	watchers[fd].fn = fn;
 	watchers[fd].arg = arg;
+	nwatched++;
 	return 0;
 }
 
@@ -110,6 +115,55 @@ void loop_unwatch(int fd)
 	if (fd >= 0 && (size_t)fd < nwatchers && watchers[fd].fn) {
 		epoll_ctl(loop_epfd, EPOLL_CTL_DEL, fd, NULL);
 		watchers[fd].fn = NULL;
+		nwatched--;
+	}
+}
+
+/*
+ * Poll fd and the watched descriptors until fd is readable (1) or timeout_ms
+ * passes (0), serving the watchers meanwhile. umk's synchronous waits on a
+ * guest thread (injection) use it: the thread may have to take a fault that
+ * a watcher (a userfaultfd) resolves before it gets where umk waits for it.
+ */
+int loop_poll_watchers(int fd, int timeout_ms)
+{
+	struct pollfd *p = calloc(nwatched + 1, sizeof(*p));
+	size_t n = 0;
+	int r, ret = 0;
+
+	if (!p)
+		return 0;
+	p[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	for (size_t i = 0; i < nwatchers && n < nwatched + 1; i++)
+		if (watchers[i].fn)
+			p[n++] = (struct pollfd){ .fd = (int)i, .events = POLLIN };
+	r = poll(p, n, timeout_ms);
+	for (size_t i = 1; r > 0 && i < n; i++)
+		if (p[i].revents && watchers[p[i].fd].fn)
+			watchers[p[i].fd].fn(watchers[p[i].fd].arg);
+	if (r > 0 && (p[0].revents & POLLIN))
+		ret = 1;
+	free(p);
+	return ret;
+}
+
+pid_t loop_sync_wait(pid_t tid, int *status, struct rusage *ru)
+{
+	if (!nwatched || loop_sfd < 0)
+		return wait4(tid, status, __WALL, ru);
+	for (;;) {
+		pid_t r = wait4(tid, status, __WALL | WNOHANG, ru);
+		struct signalfd_siginfo si[16];
+		ssize_t n;
+
+		if (r != 0)
+			return r;
+		/* SIGCHLD (through the signalfd) says a stop may be there. */
+		if (loop_poll_watchers(loop_sfd, -1) > 0) {
+			n = read(loop_sfd, si, sizeof(si));
+			for (size_t k = 0; n > 0 && k < (size_t)n / sizeof(si[0]); k++)
+				umk_signal(&si[k], &terms);
+		}
 	}
 }
 
@@ -437,7 +491,6 @@ int loop_run(int sfd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = sfd };
 	int epfd = epoll_create1(EPOLL_CLOEXEC);
-	int terms = 0;
 	bool listening = false;
 
 	spin_ns = (uint64_t)config.spin_us * 1000;
@@ -451,6 +504,7 @@ int loop_run(int sfd)
 	if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev) < 0)
 		umk_die(UMK_EXIT_FAILURE, "epoll: %s", strerror(errno));
 	loop_epfd = epfd;
+	loop_sfd = sfd;
 	for (;;) {
 		struct signalfd_siginfo si[16];
 		struct epoll_event evs[8];
