@@ -68,16 +68,13 @@ static bool allowed_host_mapping(const char *line, const char *image, bool *afte
 	return false;
 }
 
-/* Every host process under umk: its anonymous, heap and mmapped memory is
- * umk's memfds (only the image, stack, vdso and umk's window are not). */
-START_TEST(test_host_maps_memfd)
+/* Start `umk run prog` with pipes on its stdin (*to) and stdout, and read
+ * until both "ready parent" and "ready child" came (into buf). */
+static pid_t start_holder(const char *prog, int *to, char *buf, size_t size)
 {
-	int in[2], out[2], checked = 0;
-	char buf[4096], line[1024];
+	int in[2], out[2];
 	size_t len = 0;
 	pid_t umk;
-	DIR *d;
-	struct dirent *de;
 
 	ck_assert_int_eq(pipe(in), 0);
 	ck_assert_int_eq(pipe(out), 0);
@@ -87,14 +84,15 @@ START_TEST(test_host_maps_memfd)
 		dup2(out[1], 1);
 		close(in[1]);
 		close(out[0]);
-		execl(harness_umk(), "umk", "run", "--root", harness_root(), "--", G("mm_hold"),
+		execl(harness_umk(), "umk", "run", "--root", harness_root(), "--", prog,
 		      (char *)NULL);
 		_exit(127);
 	}
 	close(in[0]);
 	close(out[1]);
-	while (len < sizeof(buf) - 1) {
-		ssize_t n = read(out[0], buf + len, sizeof(buf) - 1 - len);
+	buf[0] = 0;
+	while (len < size - 1) {
+		ssize_t n = read(out[0], buf + len, size - 1 - len);
 
 		if (n <= 0)
 			break;
@@ -103,29 +101,52 @@ START_TEST(test_host_maps_memfd)
 		if (strstr(buf, "ready parent") && strstr(buf, "ready child"))
 			break;
 	}
-	ck_assert_msg(strstr(buf, "ready parent") && strstr(buf, "ready child"), "guest said: %s", buf);
+	close(out[0]);
+	*to = in[1];
+	return umk;
+}
 
+/* The host parent of process pid (0 if it is gone). */
+static int host_ppid(int pid)
+{
+	char path[64], line[512];
+	FILE *f;
+	int ppid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f)) {
+		char *p = strrchr(line, ')');
+
+		if (p)
+			sscanf(p + 2, "%*c %d", &ppid);
+	}
+	fclose(f);
+	return ppid;
+}
+
+/* Every host process under umk: its anonymous, heap and mmapped memory is
+ * umk's memfds (only the image, stack, vdso and umk's window are not). */
+START_TEST(test_host_maps_memfd)
+{
+	int to, checked = 0;
+	char buf[4096], line[1024];
+	pid_t umk;
+	DIR *d;
+	struct dirent *de;
+
+	umk = start_holder(G("mm_hold"), &to, buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "ready parent") && strstr(buf, "ready child"), "guest said: %s", buf);
 	d = opendir("/proc");
 	while ((de = readdir(d))) {
-		char path[300], stat[512];
+		char path[300];
 		FILE *f;
-		int pid = atoi(de->d_name), ppid = 0;
+		int pid = atoi(de->d_name);
 		bool after_image = false;
 
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(stat, sizeof(stat), f)) {
-			char *p = strrchr(stat, ')');
-
-			if (p)
-				sscanf(p + 2, "%*c %d", &ppid);
-		}
-		fclose(f);
-		if (ppid != umk)
+		if (pid <= 0 || host_ppid(pid) != umk)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 		f = fopen(path, "r");
@@ -139,8 +160,7 @@ START_TEST(test_host_maps_memfd)
 		checked++;
 	}
 	closedir(d);
-	close(in[1]);
-	close(out[0]);
+	close(to);
 	waitpid(umk, NULL, 0);
 	ck_assert_int_eq(checked, 2);
 }
@@ -151,9 +171,8 @@ END_TEST
  * /dev/userfaultfd, which umk can open as root). */
 START_TEST(test_fork_cow_resident)
 {
-	int in[2], out[2], checked = 0;
+	int to, checked = 0;
 	char buf[512];
-	size_t len = 0;
 	pid_t umk;
 	DIR *d;
 	struct dirent *de;
@@ -161,53 +180,16 @@ START_TEST(test_fork_cow_resident)
 
 	if (access("/dev/userfaultfd", R_OK | W_OK) != 0)
 		return;	/* not root: forks copy, as documented */
-	ck_assert_int_eq(pipe(in), 0);
-	ck_assert_int_eq(pipe(out), 0);
-	umk = fork();
-	if (umk == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		close(in[1]);
-		close(out[0]);
-		execl(harness_umk(), "umk", "run", "--root", harness_root(), "--",
-		      G("mm_cowhold"), (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	while (len < sizeof(buf) - 1) {
-		ssize_t n = read(out[0], buf + len, sizeof(buf) - 1 - len);
-
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		buf[len] = 0;
-		if (strstr(buf, "ready parent") && strstr(buf, "ready child"))
-			break;
-	}
+	umk = start_holder(G("mm_cowhold"), &to, buf, sizeof(buf));
 	ck_assert_msg(strstr(buf, "ready parent 7") && strstr(buf, "ready child 7"),
 		      "guest said: %s", buf);
 	d = opendir("/proc");
 	while ((de = readdir(d))) {
-		char path[300], line[512];
+		char path[300];
 		struct stat st;
-		FILE *f;
-		int pid = atoi(de->d_name), ppid = 0;
+		int pid = atoi(de->d_name);
 
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(line, sizeof(line), f)) {
-			char *p = strrchr(line, ')');
-
-			if (p)
-				sscanf(p + 2, "%*c %d", &ppid);
-		}
-		fclose(f);
-		if (ppid != umk)
+		if (pid <= 0 || host_ppid(pid) != umk)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/fd/4096", pid);
 		ck_assert_msg(stat(path, &st) == 0, "guest %d has no memfd at 4096", pid);
@@ -217,8 +199,7 @@ START_TEST(test_fork_cow_resident)
 		checked++;
 	}
 	closedir(d);
-	close(in[1]);
-	close(out[0]);
+	close(to);
 	waitpid(umk, NULL, 0);
 	ck_assert_int_eq(checked, 2);
 	/* 64 MiB of the parent's, a chunk or two of the child's. */
