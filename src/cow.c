@@ -341,7 +341,7 @@ int cow_fork_prepare(struct task *t)
 		if (uffd_register(mm->uffd, v->start, len, dep_any_dst(mm->mem, v->off, len), true) ||
 		    uffd_protect(mm->uffd, v->start, len, true))
 			continue;
-		dst = memobj_alloc(mm->mem, len);
+		dst = memobj_alloc_cold(mm->mem, len);
 		if (dst < 0)
 			break;
 		if (array_reserve(&p->e, &p->cap, p->n, sizeof(*p->e))) {

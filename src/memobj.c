@@ -7,11 +7,20 @@
  * hole, which also takes its pages out of every mapping.
  *
  * Offsets are handed out by a first-fit allocator over a sorted list of free
- * ranges below a high-water mark. Each memfd is sealed against shrinking,
+ * ranges below a high-water mark.
+ *
+ * Punching a freed range and having the guest fault fresh pages into the
+ * next allocation costs more than an anonymous mmap does natively (a shmem
+ * page fault allocates into the page cache, one page per fault). So up to
+ * MEMOBJ_KEEP freed bytes keep their pages ("stale"); an allocation that
+ * lands on them has umk clear just the resident pages, and the guest's
+ * faults then only map pages already there, many per fault (fault-around).
+ * This is the pages the kernel keeps on its per-CPU free lists, in spirit. Each memfd is sealed against shrinking,
  * so no guest that holds it can make umk's mapping of it fault.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +71,7 @@ void memobj_put(struct memobj *o)
 	close(o->fd);
 	free(o->deps);
 	free(o->free);
+	free(o->stale);
 	free(o);
 }
 
@@ -87,7 +97,127 @@ static int memobj_reserve(struct memobj *o, uint64_t need)
 	return 0;
 }
 
-int64_t memobj_alloc(struct memobj *o, uint64_t len)
+/* Clear the resident pages of [off, end) (holes read as zeros already), or
+ * punch them (cold); returns the bytes that stay resident. */
+static uint64_t clear_resident(struct memobj *o, uint64_t off, uint64_t end, bool cold)
+{
+	uint64_t n = 0;
+
+	if (cold) {
+		fallocate(o->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
+			  (off_t)(end - off));
+		return 0;
+	}
+	while (off < end) {
+		off_t data = lseek(o->fd, (off_t)off, SEEK_DATA), hole;
+
+		if (data < 0 || (uint64_t)data >= end)
+			break;
+		hole = lseek(o->fd, data, SEEK_HOLE);
+		if (hole < 0 || (uint64_t)hole > end)
+			hole = (off_t)end;
+		memset(o->base + data, 0, (size_t)(hole - data));
+		n += (uint64_t)(hole - data);
+		off = (uint64_t)hole;
+	}
+	return n;
+}
+
+/* [off, off+len) is being handed out: clear (or punch) whatever stale pages
+ * it holds. Returns the bytes left resident (as zeros). */
+static uint64_t take_stale(struct memobj *o, uint64_t off, uint64_t len, bool cold)
+{
+	uint64_t end = off + len, warm = 0;
+
+	for (size_t i = 0; i < o->nstale;) {
+		struct extent *e = &o->stale[i];
+		uint64_t s = e->off > off ? e->off : off;
+		uint64_t x = e->off + e->len < end ? e->off + e->len : end;
+
+		if (e->off >= end)
+			break;
+		if (s >= x) {
+			i++;
+			continue;
+		}
+		warm += clear_resident(o, s, x, cold);
+		o->stale_bytes -= x - s;
+		if (s > e->off && x < e->off + e->len) {
+			/* Split: the tail stays stale. */
+			struct extent tail = { x, e->off + e->len - x };
+
+			e->len = s - e->off;
+			if (array_reserve(&o->stale, &o->capstale, o->nstale, sizeof(*o->stale))) {
+				/* No room to remember it: give its pages back now. */
+				o->stale_bytes -= tail.len;
+				fallocate(o->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+					  (off_t)tail.off, (off_t)tail.len);
+				return warm;
+			}
+			memmove(&o->stale[i + 2], &o->stale[i + 1],
+				(o->nstale - i - 1) * sizeof(*o->stale));
+			o->stale[i + 1] = tail;
+			o->nstale++;
+			return warm;
+		}
+		if (s > e->off) {		/* keep the head */
+			e->len = s - e->off;
+			i++;
+		} else if (x < e->off + e->len) {	/* keep the tail */
+			e->len -= x - e->off;
+			e->off = x;
+			i++;
+		} else {
+			memmove(e, e + 1, (o->nstale - i - 1) * sizeof(*e));
+			o->nstale--;
+		}
+	}
+	return warm;
+}
+
+/* Keep a freed range's pages if the budget allows; else punch them. */
+static void put_stale(struct memobj *o, uint64_t off, uint64_t len)
+{
+	size_t i;
+
+	if (o->stale_bytes + len > MEMOBJ_KEEP ||
+	    array_reserve(&o->stale, &o->capstale, o->nstale, sizeof(*o->stale))) {
+		fallocate(o->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len);
+		return;
+	}
+	for (i = 0; i < o->nstale && o->stale[i].off < off; i++)
+		;
+	memmove(&o->stale[i + 1], &o->stale[i], (o->nstale - i) * sizeof(*o->stale));
+	o->stale[i].off = off;
+	o->stale[i].len = len;
+	o->nstale++;
+	o->stale_bytes += len;
+}
+
+static int64_t alloc_range(struct memobj *o, uint64_t len);
+
+int64_t memobj_alloc(struct memobj *o, uint64_t len, uint64_t *warm)
+{
+	int64_t off = alloc_range(o, len);
+	uint64_t w = 0;
+
+	if (off >= 0 && o->nstale)
+		w = take_stale(o, (uint64_t)off, len, false);
+	if (warm)
+		*warm = w;
+	return off;
+}
+
+int64_t memobj_alloc_cold(struct memobj *o, uint64_t len)
+{
+	int64_t off = alloc_range(o, len);
+
+	if (off >= 0 && o->nstale)
+		take_stale(o, (uint64_t)off, len, true);
+	return off;
+}
+
+static int64_t alloc_range(struct memobj *o, uint64_t len)
 {
 	uint64_t off;
 	int r;
@@ -111,7 +241,18 @@ int64_t memobj_alloc(struct memobj *o, uint64_t len)
 	return (int64_t)off;
 }
 
+static int grow_range(struct memobj *o, uint64_t off, uint64_t len, uint64_t newlen);
+
 int memobj_grow(struct memobj *o, uint64_t off, uint64_t len, uint64_t newlen)
+{
+	int r = grow_range(o, off, len, newlen);
+
+	if (!r && newlen > len && o->nstale)
+		take_stale(o, off + len, newlen - len, false);
+	return r;
+}
+
+static int grow_range(struct memobj *o, uint64_t off, uint64_t len, uint64_t newlen)
 {
 	uint64_t end = off + len, more = newlen - len;
 
@@ -161,7 +302,8 @@ void memobj_free(struct memobj *o, uint64_t off, uint64_t len)
 
 	if (!len)
 		return;
-	memobj_zero(o, off, len);
+	cow_forget(o, off, len);	/* a fork child may still need the pages */
+	put_stale(o, off, len);
 	if (off + len == o->top) {
 		o->top = off;
 		/* A free range that now ends at top folds into it. */

@@ -281,16 +281,18 @@ void mm_detach_task(struct task *t)
 /* ---- deferred frees --------------------------------------------------------
  * munmap frees a private extent while the guest thread has yet to run the
  * native munmap (and other threads may touch the range until it does). The
- * pages are punched at once; the offsets go back to the allocator only once
- * the thread has stopped again, so no new mapping can meet a stray page. */
+ * offsets go back to the allocator (which punches or clears the pages) only
+ * once the thread has stopped again, so no new mapping can meet a stray
+ * write. */
 
 void mm_defer_free(struct mm *mm, uint64_t off, uint64_t len)
 {
 	if (!mm->mem || !len)
 		return;
-	memobj_zero(mm->mem, off, len);
-	if (array_reserve(&mm->deferred, &mm->capdeferred, mm->ndeferred, sizeof(*mm->deferred)))
-		return;	/* leaked until the mm goes */
+	if (array_reserve(&mm->deferred, &mm->capdeferred, mm->ndeferred, sizeof(*mm->deferred))) {
+		memobj_zero(mm->mem, off, len);	/* the range leaks until the mm goes; its pages don't */
+		return;
+	}
 	mm->deferred[mm->ndeferred].off = off;
 	mm->deferred[mm->ndeferred].len = len;
 	mm->ndeferred++;
@@ -500,7 +502,7 @@ struct mm *mm_fork(struct task *parent)
 		*n = *v;
 		n->flags &= ~VMA_LOCKED;
 		if (private_extent(pm, v) && !cow_fork_vma(parent, v, n)) {
-			int64_t off = memobj_alloc(cm->mem, len);
+			int64_t off = memobj_alloc(cm->mem, len, NULL);
 
 			if (off >= 0 && !(v->flags & VMA_WIPEONFORK))
 				cow_settle(pm->mem, v->off, len, false);

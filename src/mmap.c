@@ -239,6 +239,7 @@ long sys_mmap(struct task *t, struct sysc *sc)
 	struct vma *v;
 	struct stat st;
 	int64_t moff = 0;
+	uint64_t warm = 0;
 	long r;
 
 	if ((r = enter(t)) < 0)
@@ -352,13 +353,13 @@ long sys_mmap(struct task *t, struct sysc *sc)
 			goto out;
 		}
 		moff = 0;
-		if ((r = memobj_alloc(obj, len)) < 0) {
+		if ((r = memobj_alloc(obj, len, NULL)) < 0) {
 			memobj_put(obj);
 			goto out;
 		}
 	} else if (kind == VMA_ANON || kind == VMA_FILE_PRIV) {
 		obj = mm->mem;
-		if ((moff = memobj_alloc(obj, len)) < 0) {
+		if ((moff = memobj_alloc(obj, len, &warm)) < 0) {
 			r = moff;
 			goto out;
 		}
@@ -409,6 +410,11 @@ long sys_mmap(struct task *t, struct sysc *sc)
 		return rewrite(sc, SYS_mmap, addr, sc->args[1], (uint64_t)prot,
 			       (flags & ~(uint64_t)MAP_FIXED_NOREPLACE) | MAP_FIXED, (uint64_t)fd, off);
 	}
+	/* Memory the allocator found resident (and cleared) is mapped at once:
+	 * the guest's first touch of each page would otherwise trap only to map
+	 * a page that is already there. */
+	if (kind == VMA_ANON && warm == len)
+		flags |= MAP_POPULATE;
 	return rewrite(sc, SYS_mmap, addr, len, (uint64_t)prot,
 		       MAP_SHARED | MAP_FIXED | (flags & (MAP_POPULATE | MAP_LOCKED | MAP_NONBLOCK)),
 		       kind == VMA_SHARED ? UMK_FD_BASE + 2 : UMK_FD_MEM, (uint64_t)moff);
@@ -587,7 +593,7 @@ long sys_brk(struct task *t, struct sysc *sc)
 		off = (int64_t)(v->off + (oldbrk - v->start));
 		v->end = newbrk;
 	} else {
-		off = memobj_alloc(mm->mem, newbrk - oldbrk);
+		off = memobj_alloc(mm->mem, newbrk - oldbrk, NULL);
 		if (off < 0)
 			return (long)mm->brk;
 		v = vma_new(oldbrk, newbrk, PROT_READ | PROT_WRITE, VMA_HEAP, VMA_ANON, mm->mem,
@@ -638,7 +644,7 @@ static long mremap_move(struct task *t, struct sysc *sc, struct vma *v, uint64_t
 			if (v->kind == VMA_SHARED)
 				return -ENOMEM;	/* other mappings of it must keep seeing it */
 			/* No room after its extent: copy to a bigger one. */
-			if ((o = memobj_alloc(mm->mem, new_len)) < 0)
+			if ((o = memobj_alloc(mm->mem, new_len, NULL)) < 0)
 				return -ENOMEM;
 			memobj_copy(mm->mem, (uint64_t)o, mm->mem, v->off, old_len);
 			noff = (uint64_t)o;
@@ -673,7 +679,7 @@ static long mremap_move(struct task *t, struct sysc *sc, struct vma *v, uint64_t
 	if (dontunmap && private_mem(mm, v)) {
 		/* The host would leave the old range mapping the same pages: give
 		 * it a fresh (empty) extent instead, as Linux leaves it empty. */
-		int64_t o = memobj_alloc(mm->mem, old_len);
+		int64_t o = memobj_alloc(mm->mem, old_len, NULL);
 
 		if (o < 0)
 			return -ENOMEM;
@@ -791,7 +797,7 @@ long sys_mremap(struct task *t, struct sysc *sc)
 			goto move;
 		{
 			/* A fresh extent for the new part, as a VMA of its own. */
-			int64_t o = memobj_alloc(mm->mem, delta);
+			int64_t o = memobj_alloc(mm->mem, delta, NULL);
 			struct vma *n;
 
 			if (o < 0)

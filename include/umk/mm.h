@@ -55,6 +55,13 @@ struct memobj {
 	uint64_t top;
 	struct extent *free;	/* free ranges below top, sorted, coalesced */
 	size_t nfree, capfree;
+	/* Freed ranges whose old pages umk kept instead of punching them, so
+	 * the next allocation reuses resident pages (zeroed by umk when handed
+	 * out) instead of having the guest fault in fresh ones. Sorted, at most
+	 * MEMOBJ_KEEP bytes in all. */
+	struct extent *stale;
+	size_t nstale, capstale;
+	uint64_t stale_bytes;
 	struct cow_dep *deps;	/* extents waiting for another's data (cow.c) */
 	size_t ndeps, capdeps;
 };
@@ -124,12 +131,20 @@ void *mm_scratch_ptr(const struct task *t);
 struct memobj *memobj_create(const char *name);
 void memobj_get(struct memobj *o);
 void memobj_put(struct memobj *o);
-/* An unused range of len bytes (page multiple); returns its offset or -errno. */
-int64_t memobj_alloc(struct memobj *o, uint64_t len);
+/* At most this many freed bytes per memobj keep their pages (see stale). */
+#define MEMOBJ_KEEP (4ULL << 20)
+
+/* An unused range of len bytes (page multiple), reading as zeros; returns
+ * its offset or -errno. *warm (if not NULL) gets how many of its bytes are
+ * resident already (freed pages umk cleared rather than punched). */
+int64_t memobj_alloc(struct memobj *o, uint64_t len, uint64_t *warm);
+/* The same, with no page resident: a userfaultfd MISSING range needs holes. */
+int64_t memobj_alloc_cold(struct memobj *o, uint64_t len);
 /* Grow the extent [off, off+len) in place to newlen if the range after it is
  * free; 0 or -ENOMEM. */
 int memobj_grow(struct memobj *o, uint64_t off, uint64_t len, uint64_t newlen);
-/* Give back a range: its pages are freed (hole punched). */
+/* Give back a range: its pages are freed (hole punched), or kept as stale
+ * while fewer than MEMOBJ_KEEP bytes are. */
 void memobj_free(struct memobj *o, uint64_t off, uint64_t len);
 /* Zero a range (free its pages, keep it allocated). */
 void memobj_zero(struct memobj *o, uint64_t off, uint64_t len);
