@@ -32,6 +32,7 @@ N_GETPPID=10000
 N_WRITE=200000
 N_FORK=200
 N_MMAP=100		# mmap 1 MiB + 256 page touches + munmap per op
+N_MMAP8=12		# the same with 8 MiB: past umk's recycled pages
 N_FORKBIG=20		# fork+wait from a parent with 64 MiB touched (slow ops)
 N_SH=200
 N_FLOOR=10000
@@ -174,6 +175,7 @@ BENCHES="getppid|getppid loop|getppid|$N_GETPPID||native
 write|write 1B /dev/null|write_null|$N_WRITE||native
 fork|fork+_exit+wait|fork_wait|$N_FORK||native
 mmap|mmap 1M+touch+munmap|mmap_touch|$N_MMAP||native
+mmap8|mmap 8M+touch+munmap|mmap_touch|$N_MMAP8|8|native
 forkbig|fork+wait, 64M touched|fork_big|$N_FORKBIG||native
 sh|sh loop: /bin/true|shloop|$N_SH|/bin/sh /bin/true|native-sh
 shtiny|sh loop: bench-true|shloop|$N_SH|/bin/sh /usr/local/bin/bench-true|native-sh"
@@ -232,6 +234,7 @@ target_note() {	# name ratio stops
 	getppid) calc 'print (a == 1.0) ? "ok (1 stop/op)" : "MISS (target 1 stop/op)"' "$3" ;;
 	write) calc 'print (b == 0 && a <= 1.1) ? "ok (0 stops, ratio <= 1.1)" : "MISS (target 0 stops, ratio <= 1.1)"' "$2" "$3" ;;
 	fork) calc 'print (a <= 8) ? "ok (<= 8 stops/op)" : "MISS (target <= 8 stops/op)"' "$3" ;;
+	mmap|mmap8) calc 'print (b == 2 && a <= 1.2) ? "ok (2 stops, ratio <= 1.2)" : "MISS (target 2 stops, ratio <= 1.2)"' "$2" "$3" ;;
 	*) echo "" ;;
 	esac
 }

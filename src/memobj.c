@@ -14,9 +14,13 @@
  * page fault allocates into the page cache, one page per fault). So up to
  * MEMOBJ_KEEP freed bytes keep their pages ("stale"); an allocation that
  * lands on them has umk clear just the resident pages, and the guest's
- * faults then only map pages already there, many per fault (fault-around).
- * This is the pages the kernel keeps on its per-CPU free lists, in spirit. Each memfd is sealed against shrinking,
- * so no guest that holds it can make umk's mapping of it fault.
+ * mmap maps them at once (MAP_POPULATE) when all of it was resident.
+ * This is the pages the kernel keeps on its per-CPU free lists, in spirit;
+ * its price is that such pages count as resident (mincore, RSS) before the
+ * guest touches them. Allocations larger than MEMOBJ_KEEP get holes.
+ *
+ * Each memfd is sealed against shrinking, so no guest that holds it can make
+ * umk's mapping of it fault.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -97,28 +101,40 @@ static int memobj_reserve(struct memobj *o, uint64_t need)
 	return 0;
 }
 
+/* The next run of resident pages [*ds, *de) at or after *pos and before
+ * end (SEEK_DATA/SEEK_HOLE); false when there is none. *pos moves past it. */
+static bool next_data(const struct memobj *o, uint64_t *pos, uint64_t end, uint64_t *ds,
+		      uint64_t *de)
+{
+	off_t data, hole;
+
+	if (*pos >= end)
+		return false;
+	data = lseek(o->fd, (off_t)*pos, SEEK_DATA);
+	if (data < 0 || (uint64_t)data >= end)
+		return false;
+	hole = lseek(o->fd, data, SEEK_HOLE);
+	if (hole < 0 || (uint64_t)hole > end)
+		hole = (off_t)end;
+	*ds = (uint64_t)data;
+	*de = *pos = (uint64_t)hole;
+	return true;
+}
+
 /* Clear the resident pages of [off, end) (holes read as zeros already), or
  * punch them (cold); returns the bytes that stay resident. */
 static uint64_t clear_resident(struct memobj *o, uint64_t off, uint64_t end, bool cold)
 {
-	uint64_t n = 0;
+	uint64_t n = 0, ds, de;
 
 	if (cold) {
 		fallocate(o->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
 			  (off_t)(end - off));
 		return 0;
 	}
-	while (off < end) {
-		off_t data = lseek(o->fd, (off_t)off, SEEK_DATA), hole;
-
-		if (data < 0 || (uint64_t)data >= end)
-			break;
-		hole = lseek(o->fd, data, SEEK_HOLE);
-		if (hole < 0 || (uint64_t)hole > end)
-			hole = (off_t)end;
-		memset(o->base + data, 0, (size_t)(hole - data));
-		n += (uint64_t)(hole - data);
-		off = (uint64_t)hole;
+	while (next_data(o, &off, end, &ds, &de)) {
+		memset(o->base + ds, 0, (size_t)(de - ds));
+		n += de - ds;
 	}
 	return n;
 }
@@ -201,8 +217,10 @@ int64_t memobj_alloc(struct memobj *o, uint64_t len, uint64_t *warm)
 	int64_t off = alloc_range(o, len);
 	uint64_t w = 0;
 
+	/* A large mapping is mostly left untouched: clearing pages for it
+	 * would cost time and make them resident for nothing. */
 	if (off >= 0 && o->nstale)
-		w = take_stale(o, (uint64_t)off, len, false);
+		w = take_stale(o, (uint64_t)off, len, len > MEMOBJ_KEEP);
 	if (warm)
 		*warm = w;
 	return off;
@@ -248,7 +266,7 @@ int memobj_grow(struct memobj *o, uint64_t off, uint64_t len, uint64_t newlen)
 	int r = grow_range(o, off, len, newlen);
 
 	if (!r && newlen > len && o->nstale)
-		take_stale(o, off + len, newlen - len, false);
+		take_stale(o, off + len, newlen - len, newlen - len > MEMOBJ_KEEP);
 	return r;
 }
 
@@ -341,40 +359,21 @@ void memobj_free(struct memobj *o, uint64_t off, uint64_t len)
 /* Copy only what is resident (SEEK_DATA/SEEK_HOLE): holes stay holes. */
 int memobj_copy(struct memobj *d, uint64_t doff, struct memobj *s, uint64_t soff, uint64_t len)
 {
-	uint64_t pos = soff, end = soff + len;
+	uint64_t pos = soff, end = soff + len, ds, de;
 
 	if (memobj_reserve(d, doff + len) < 0)
 		return -ENOMEM;
-	while (pos < end) {
-		off_t data = lseek(s->fd, (off_t)pos, SEEK_DATA), hole;
-
-		if (data < 0 || (uint64_t)data >= end)
-			break;
-		hole = lseek(s->fd, data, SEEK_HOLE);
-		if (hole < 0 || (uint64_t)hole > end)
-			hole = (off_t)end;
-		memcpy(d->base + doff + ((uint64_t)data - soff), s->base + data,
-		       (size_t)(hole - data));
-		pos = (uint64_t)hole;
-	}
+	while (next_data(s, &pos, end, &ds, &de))
+		memcpy(d->base + doff + (ds - soff), s->base + ds, (size_t)(de - ds));
 	return 0;
 }
 
 uint64_t memobj_resident_range(const struct memobj *o, uint64_t off, uint64_t len)
 {
-	uint64_t pos = off, end = off + len, n = 0;
+	uint64_t pos = off, end = off + len, n = 0, ds, de;
 
-	while (o && pos < end) {
-		off_t data = lseek(o->fd, (off_t)pos, SEEK_DATA), hole;
-
-		if (data < 0 || (uint64_t)data >= end)
-			break;
-		hole = lseek(o->fd, data, SEEK_HOLE);
-		if (hole < 0 || (uint64_t)hole > end)
-			hole = (off_t)end;
-		n += (uint64_t)(hole - data);
-		pos = (uint64_t)hole;
-	}
+	while (o && next_data(o, &pos, end, &ds, &de))
+		n += de - ds;
 	return n;
 }
 

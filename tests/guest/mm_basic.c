@@ -185,6 +185,24 @@ static void anon_private(void)
 	check("anon private: munmap", res(munmap(p, 4 * PG)), "ok");
 }
 
+/* Freed memory comes back zero-filled, whatever size asks for it next (umk
+ * recycles freed pages of its memfds). */
+static void anon_recycled(void)
+{
+	static const long sizes[] = { 64, 64, 16, 300, 1 };
+	bool zero = true;
+
+	for (int round = 0; round < 3; round++)
+		for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			char *p = map_anon(sizes[i], RW, MAP_PRIVATE);
+
+			zero = zero && all_eq(p, sizes[i] * PG, 0);
+			memset(p, 0xa5, (size_t)(sizes[i] * PG));
+			munmap(p, sizes[i] * PG);
+		}
+	check_bool("anon private: reused memory zero-filled", zero, true);
+}
+
 static void anon_shared(void)
 {
 	char *p = map_anon(3, RW, MAP_SHARED);
@@ -563,6 +581,7 @@ int main(void)
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
 	anon_private();
+	anon_recycled();
 	anon_shared();
 	file_mappings();
 	split_by_munmap();
