@@ -500,7 +500,7 @@ struct mm *mm_fork(struct task *parent)
 		if (!n)
 			goto fail;
 		*n = *v;
-		n->flags &= ~VMA_LOCKED;
+		n->flags &= ~(VMA_LOCKED | VMA_LOCKONFAULT);	/* locks are not inherited */
 		if (private_extent(pm, v) && !cow_fork_vma(parent, v, n)) {
 			int64_t off = memobj_alloc(cm->mem, len, NULL);
 
@@ -624,8 +624,10 @@ uint64_t mm_total_vm(const struct mm *mm)
 {
 	uint64_t n = 0;
 
+	/* umk's own window is no part of the guest's address space. */
 	for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(v))
-		n += v->end - v->start;
+		if (!(v->kind == VMA_SPECIAL && v->name && !strcmp(v->name, "[umk]")))
+			n += v->end - v->start;
 	return n;
 }
 

@@ -161,6 +161,15 @@ START_TEST(test_mm_cow)
 }
 END_TEST
 
+/* mlock, mlock2, munlock, mlockall, munlockall against RLIMIT_MEMLOCK and
+ * CAP_IPC_LOCK; MAP_LOCKED, MCL_FUTURE, mremap and brk over the limit; locks
+ * up to a hole; fork; madvise on locked pages; locked pages resident. */
+START_TEST(test_mm_lock)
+{
+	expect_self_checked("mm_lock", ARGV(G("mm_lock")));
+}
+END_TEST
+
 /* A 256 MiB and a 1 GiB mapping: only the touched pages are resident. */
 START_TEST(test_mm_sparse)
 {
@@ -205,6 +214,7 @@ Suite *suite_mm(void)
 	tc = tcase_create("fork");
 	tcase_add_test(tc, test_mm_fork);
 	tcase_add_test(tc, test_mm_cow);
+	tcase_add_test(tc, test_mm_lock);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

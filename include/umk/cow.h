@@ -5,6 +5,7 @@
 #define UMK_COW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct task;

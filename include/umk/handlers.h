@@ -31,9 +31,11 @@ H(sendmmsg);
 /* fdtable.c */
 H(fd_guard); H(close_range); H(getrlimit); H(setrlimit);
 long prlimit_nofile(struct task *t, struct sysc *sc, struct process *p);
-/* mmap.c */
+/* mmap.c, mremap.c, madvise.c */
 H(mmap); H(munmap); H(mprotect); H(pkey_mprotect); H(brk); H(mremap); H(madvise);
 H(shmat); H(shmdt);
+/* mlock.c */
+H(mlock); H(mlock2); H(munlock); H(mlockall); H(munlockall);
 /* exec.c */
 H(execve); H(execveat);
 

@@ -77,6 +77,7 @@ struct mm {
 	uint64_t mmap_base;	/* top-down allocation starts below this */
 	uint64_t start_brk, brk;
 	uint64_t start_stack;
+	unsigned def_flags;	/* VMA flags every new mapping gets: mlockall(MCL_FUTURE) */
 
 	/* Scratch window (0: not mapped yet). */
 	uint64_t window;
@@ -172,6 +173,18 @@ void mm_vma_release(struct mm *mm, struct vma *v);
 
 /* Accounting, for /proc and the OOM killer. */
 uint64_t mm_total_vm(const struct mm *mm);	/* bytes mapped */
+uint64_t mm_locked_vm(const struct mm *mm);	/* bytes in locked VMAs (mlock.c) */
+
+/* Memory locking (mlock.c). Whether a mapping of bytes more with vflags
+ * stays within t's RLIMIT_MEMLOCK (mlock_future_ok). */
+bool mlock_future_ok(const struct task *t, unsigned vflags, uint64_t bytes);
+/* mmap's checks: EPERM for MAP_LOCKED without the right, EAGAIN over the
+ * limit; or 0. */
+int mlock_map_check(const struct task *t, uint64_t map_flags, unsigned vflags, uint64_t len);
+/* The lock flags (VMA_LOCKED, VMA_LOCKONFAULT) new mappings of mm get. */
+unsigned mlock_def_flags(const struct mm *mm);
+/* Allocate the pages of the locked VMAs in [start, end); 0 or -EAGAIN. */
+int mlock_populate(struct mm *mm, uint64_t start, uint64_t end);
 uint64_t mm_rss(const struct mm *mm);		/* bytes resident in umk's memfds */
 
 /* Whether [addr, addr+len) lies in memory umk backs, and umk's pointer to it

@@ -39,6 +39,7 @@ enum vma_kind {
 #define VMA_MAYWRITE	0x0200	/* a shared file mapping whose fd allows writing */
 #define VMA_REMAP	0x0400	/* a fork child's: still maps the parent's extent */
 #define VMA_LAZY	0x0800	/* a fork child's, filled on demand (cow.c) */
+#define VMA_LOCKONFAULT	0x1000	/* mlock2(MLOCK_ONFAULT), MCL_ONFAULT: locked, not populated */
 
 struct vma {
 	uint64_t start, end;	/* [start, end), page aligned, start < end */
