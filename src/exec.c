@@ -20,6 +20,7 @@
 #include <sys/statvfs.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
+#include "umk/binfmt.h"
 #include "umk/fs.h"
 #include "umk/handlers.h"
 #include "umk/mm.h"
@@ -141,34 +142,21 @@ static int parse_shebang(char *buf, ssize_t n, char **interp, char **arg)
 	return 1;
 }
 
-/* The PT_INTERP of an ELF64 image, if any (read from the file, bounded). */
-static int elf_interp(const char *host, const char *head, ssize_t n, char *out, size_t len)
+/* The PT_INTERP of an ELF64 image, if any: 1 (path in out), 0, or -errno. */
+static int elf_interp(const char *host, char *out, size_t len)
 {
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)head;
-	int r = 0, fd;
+	struct elf_image im;
+	int r, fd;
 
-	if (n < (ssize_t)sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
-	    eh->e_phnum == 0 || eh->e_phnum > 65536 / sizeof(Elf64_Phdr))
-		return 0;	/* the host reports what is wrong with it */
 	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;
-	for (int i = 0; i < eh->e_phnum; i++) {
-		Elf64_Phdr ph;
-
-		if (pread(fd, &ph, sizeof(ph), (off_t)(eh->e_phoff + i * sizeof(ph))) != sizeof(ph))
-			break;
-		if (ph.p_type != PT_INTERP)
-			continue;
-		if (ph.p_filesz < 2 || ph.p_filesz > len ||
-		    pread(fd, out, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz ||
-		    out[ph.p_filesz - 1] != '\0')
-			r = -ENOEXEC;
-		else
-			r = 1;
-		break;
-	}
+	r = elf_read(fd, &im, false);
+	if (r == 0)
+		r = elf_interp_path(fd, &im, out, len);
+	else
+		r = 0;	/* not an image of ours: the host says what is wrong with it */
+	elf_free(&im);
 	close(fd);
 	return r;
 }
@@ -194,6 +182,32 @@ static int may_exec(struct task *t, const struct stat *st, const char *host)
 	else
 		bit = 0001;
 	return (st->st_mode & bit) ? 0 : -EACCES;
+}
+
+/*
+ * open_exec() of a PT_INTERP and load_elf_binary()'s checks of it. The host
+ * is handed the interpreter as the program, and would judge it by the rules
+ * for programs (ENOEXEC where Linux says EIO or ELIBBAD).
+ */
+static int interp_check(struct task *t, const char *host)
+{
+	struct elf_image im;
+	struct stat st;
+	int fd, r;
+
+	if (stat(host, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EACCES;
+	if ((r = may_exec(t, &st, host)))
+		return r;
+	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -EACCES;
+	r = elf_read(fd, &im, true);
+	elf_free(&im);
+	close(fd);
+	return r;
 }
 
 static int push_string(struct task *t, uint64_t *sp, const char *s, uint64_t *addr)
@@ -265,7 +279,7 @@ static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 		if (s > 0 && (r = may_exec(t, &st, res->host)))
 			goto out;
 		if (s == 0) {
-			s = elf_interp(res->host, head, hn, interp_buf, sizeof(interp_buf));
+			s = elf_interp(res->host, interp_buf, sizeof(interp_buf));
 			if (s < 0) {
 				r = s;
 				goto out;
@@ -293,7 +307,7 @@ static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 				goto out;
 			rewritten_argv = true;
 			r = task_lookup(t, AT_FDCWD, interp_buf, LOOKUP_FOLLOW | LOOKUP_MUST_EXIST, res);
-			if (r)
+			if (r || (r = interp_check(t, res->host)))
 				goto out;
 			break;
 		}

@@ -12,6 +12,7 @@ Suite *suite_isolation(void);
 Suite *suite_vma(void);
 Suite *suite_mm(void);
 Suite *suite_platform(void);
+Suite *suite_elf(void);
 
 int main(void)
 {
@@ -26,6 +27,7 @@ int main(void)
 	srunner_add_suite(sr, suite_vma());
 	srunner_add_suite(sr, suite_mm());
 	srunner_add_suite(sr, suite_platform());
+	srunner_add_suite(sr, suite_elf());
 	harness_init();
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

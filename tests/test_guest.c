@@ -613,6 +613,45 @@ START_TEST(test_exec_script_needs_x)
 }
 END_TEST
 
+/* Malformed executables, each with the errno Linux gives before its point
+ * of no return (ENOEXEC, EIO, ELIBBAD, EACCES, ENOENT for the interpreter) or
+ * the SIGSEGV it kills with after it; a well-formed one exits 42. */
+START_TEST(test_exec_malformed_elf)
+{
+	expect_linux(ARGV(G("execelf")),
+		     "well-formed: exit 42\n"
+		     "empty file: ENOEXEC\n"
+		     "truncated header: ENOEXEC\n"
+		     "bad magic: ENOEXEC\n"
+		     "ET_REL: ENOEXEC\n"
+		     "wrong machine: ENOEXEC\n"
+		     "wrong e_phentsize: ENOEXEC\n"
+		     "zero e_phnum: ENOEXEC\n"
+		     "e_phnum past a page: exit 42\n"
+		     "truncated program headers: ENOEXEC\n"
+		     "e_phoff past any file: ENOEXEC\n"
+		     "p_filesz > p_memsz: killed by SEGV\n"
+		     "segment past the top: killed by SEGV\n"
+		     "wrapping segment: killed by SEGV\n"
+		     "entry past the top: killed by SEGV\n"
+		     "interpreter missing: ENOENT\n"
+		     "interpreter is a directory: EACCES\n"
+		     "interpreter shorter than a header, text: EIO\n"
+		     "interpreter not ELF: ELIBBAD\n"
+		     "interpreter shorter than a header: EIO\n"
+		     "interpreter not executable: EACCES\n"
+		     "interpreter of another machine: ELIBBAD\n"
+		     "PT_INTERP of 1 byte: ENOEXEC\n"
+		     "PT_INTERP past PATH_MAX: ENOEXEC\n"
+		     "PT_INTERP without NUL: ENOEXEC\n"
+		     "PT_INTERP past the end: EIO\n"
+		     "a directory: EACCES\n"
+		     "a FIFO: EACCES\n"
+		     "no execute bit: EACCES\n"
+		     "execelf: done\n", 0);
+}
+END_TEST
+
 /* ---- 13. the command line --------------------------------------------- */
 
 static void cli_missing(int flags, const char *prog, int want)
@@ -784,6 +823,7 @@ Suite *suite_guest(void)
 	tc = tcase_create("exec");
 	tcase_add_test(tc, test_exec_errors);
 	tcase_add_test(tc, test_exec_script_needs_x);
+	tcase_add_test(tc, test_exec_malformed_elf);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
