@@ -4,7 +4,8 @@
  * load_elf_binary() gives for it (ENOEXEC for the program, ELIBBAD for an
  * interpreter, EIO for short reads of what it must read, EINVAL for
  * segments it refuses after the point of no return); the interpreter path;
- * total mapping size, alignment and the layout at a load bias.
+ * total mapping size, alignment and the layout at a load bias. Then the
+ * initial stack: where Linux puts each string and the vector, and E2BIG.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <sys/mman.h>
 #include <check.h>
 #include "umk/binfmt.h"
+#include "umk/exec_stack.h"
 
 Suite *suite_elf(void);
 
@@ -354,6 +356,120 @@ START_TEST(test_elf_sizes)
 }
 END_TEST
 
+/* ---- the initial stack ---------------------------------------------------- */
+
+#define TOP 0x7ffffffde000ULL
+
+static uint64_t word(const struct exec_stack *st, uint64_t addr)
+{
+	uint64_t w;
+
+	memcpy(&w, st->buf + (addr - st->sp), 8);
+	return w;
+}
+
+static const char *str(const struct exec_stack *st, uint64_t addr)
+{
+	return (const char *)st->buf + (addr - st->sp);
+}
+
+/* Every place Linux puts a thing, from the top down, and the vector at sp. */
+START_TEST(test_stack_layout)
+{
+	const char *argv[] = { "prog", "a" }, *envp[] = { "X=1" };
+	const uint64_t auxv[][2] = { { AT_PAGESZ, 4096 }, { AT_RANDOM, 0 }, { AT_EXECFN, 0 },
+				     { AT_PLATFORM, 0 }, { AT_SECURE, 0 } };
+	struct exec_stack_in in = { .argv = argv, .argc = 2, .envp = envp, .envc = 1,
+				    .execfn = "/bin/prog", .platform = "x86_64",
+				    .align_gap = 0x105, .auxv = auxv, .nauxv = 5 };
+	struct exec_stack st;
+	uint64_t sp, a;
+
+	for (int i = 0; i < 16; i++)
+		in.random[i] = (uint8_t)(0xa0 + i);
+	ck_assert_int_eq(exec_stack_build(&in, TOP, &st), 0);
+	ck_assert_uint_eq(word(&st, TOP - 8), 0);
+	ck_assert_uint_eq(st.execfn, TOP - 8 - 10);
+	ck_assert_str_eq(str(&st, st.execfn), "/bin/prog");
+	ck_assert_uint_eq(st.env_end, st.execfn);
+	ck_assert_uint_eq(st.env_start, st.execfn - 4);
+	ck_assert_uint_eq(st.arg_end, st.env_start);
+	ck_assert_uint_eq(st.arg_start, st.env_start - 2 - 5);
+	/* The gap, 16-aligned, then the platform string and the random bytes. */
+	a = (st.arg_start - 0x105) & ~15ULL;
+	ck_assert_uint_eq(st.platform, a - 7);
+	ck_assert_str_eq(str(&st, st.platform), "x86_64");
+	ck_assert_uint_eq(st.random, st.platform - 16);
+	ck_assert_int_eq(memcmp(str(&st, st.random), in.random, 16), 0);
+	/* sp: 16-aligned, as low as the vector needs and no lower. */
+	sp = st.sp;
+	ck_assert_uint_eq(sp % 16, 0);
+	ck_assert_uint_ge(st.random - sp, (1 + 3 + 2 + 12) * 8);
+	ck_assert_uint_lt(st.random - sp, (1 + 3 + 2 + 12) * 8 + 16);
+	ck_assert_uint_eq(word(&st, sp), 2);
+	ck_assert_str_eq(str(&st, word(&st, sp + 8)), "prog");
+	ck_assert_str_eq(str(&st, word(&st, sp + 16)), "a");
+	ck_assert_uint_eq(word(&st, sp + 24), 0);
+	ck_assert_str_eq(str(&st, word(&st, sp + 32)), "X=1");
+	ck_assert_uint_eq(word(&st, sp + 40), 0);
+	a = sp + 48;
+	ck_assert_uint_eq(word(&st, a), AT_PAGESZ);
+	ck_assert_uint_eq(word(&st, a + 8), 4096);
+	ck_assert_uint_eq(word(&st, a + 16), AT_RANDOM);
+	ck_assert_uint_eq(word(&st, a + 24), st.random);
+	ck_assert_uint_eq(word(&st, a + 40), st.execfn);
+	ck_assert_uint_eq(word(&st, a + 56), st.platform);
+	ck_assert_uint_eq(word(&st, a + 64), AT_SECURE);
+	ck_assert_uint_eq(word(&st, a + 80), AT_NULL);
+	ck_assert_uint_eq(word(&st, a + 88), 0);
+	free(st.buf);
+}
+END_TEST
+
+/* No argv: { "" } (Linux 5.18 on); no platform, no environment. */
+START_TEST(test_stack_empty_argv)
+{
+	struct exec_stack_in in = { .execfn = "x" };
+	struct exec_stack st;
+
+	ck_assert_int_eq(exec_stack_build(&in, TOP, &st), 0);
+	ck_assert_uint_eq(word(&st, st.sp), 1);
+	ck_assert_str_eq(str(&st, word(&st, st.sp + 8)), "");
+	ck_assert_uint_eq(word(&st, st.sp + 16), 0);
+	ck_assert_uint_eq(word(&st, st.sp + 24), 0);
+	ck_assert_uint_eq(word(&st, st.sp + 32), AT_NULL);
+	ck_assert_uint_eq(st.platform, 0);
+	ck_assert_uint_eq(st.random, ((TOP - 8 - 2 - 1) & ~15ULL) - 16);
+	free(st.buf);
+}
+END_TEST
+
+/* E2BIG where do_execveat_common() finds it. */
+START_TEST(test_stack_e2big)
+{
+	static char big[MAX_ARG_STRLEN + 1];
+	const char *argv[2] = { "p", big };
+	struct exec_stack_in in = { .argv = argv, .argc = 2, .execfn = "p" };
+	uint64_t limit;
+
+	memset(big, 'x', sizeof(big) - 1);
+	ck_assert_int_eq(exec_stack_check(&in, 8 << 20), -E2BIG);	/* one string too long */
+	big[MAX_ARG_STRLEN - 1] = '\0';					/* exactly the longest */
+	ck_assert_int_eq(exec_stack_check(&in, 8 << 20), 0);
+	/* A 512 KiB stack allows 128 KiB of strings and pointers, the floor. */
+	limit = 128 * 1024 - 2 * 8;
+	ck_assert_int_eq(exec_stack_check(&in, 512 << 10), -E2BIG);
+	big[limit - 2 - 2 - 1] = '\0';	/* "p" twice and big's NUL: exactly the limit */
+	ck_assert_int_eq(exec_stack_check(&in, 512 << 10), 0);
+	big[limit - 2 - 2 - 1] = 'x';
+	big[limit - 2 - 2] = '\0';	/* one byte over */
+	ck_assert_int_eq(exec_stack_check(&in, 64 << 10), -E2BIG);
+	ck_assert_int_eq(exec_stack_check(&in, ~0ULL), 0);		/* 6 MiB when unlimited */
+	in.argc = MAX_ARG_STRINGS + 1;
+	ck_assert_int_eq(exec_stack_check(&in, ~0ULL), -E2BIG);
+}
+END_TEST
+
 Suite *suite_elf(void)
 {
 	Suite *s = suite_create("elf");
@@ -365,6 +481,11 @@ Suite *suite_elf(void)
 	tcase_add_test(tc, test_elf_interp_path);
 	tcase_add_test(tc, test_elf_bad_layout);
 	tcase_add_test(tc, test_elf_sizes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("stack");
+	tcase_add_test(tc, test_stack_layout);
+	tcase_add_test(tc, test_stack_empty_argv);
+	tcase_add_test(tc, test_stack_e2big);
 	suite_add_tcase(s, tc);
 	return s;
 }
