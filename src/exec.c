@@ -1,26 +1,40 @@
 /*
- * execve/execveat, foundation version: umk resolves the program in the guest's
- * view and the host loads it. Whatever the host would look up by path on its
- * own is decided here instead, so nothing is loaded from outside the view:
- *  - `#!` interpreters are resolved by umk (nested up to Linux's depth), and
- *    the host is handed the interpreter with the argv Linux's load_script
- *    builds: interp, [optional arg], filename, argv[1..];
- *  - an ELF PT_INTERP (ld.so) is taken from the rootfs: the host runs the
- *    rootfs's interpreter with `--argv0 ARGV0 FILE ARGS`.
- * umk's own ELF loader replaces this (exec issue).
+ * execve and execveat up to the point of no return (see include/umk/exec.h;
+ * the loading itself is exec_load.c). The order of the checks is Linux's
+ * do_execveat_common(), search_binary_handler(), load_script() and
+ * load_elf_binary(), because the first one that fails decides the errno:
+ *
+ *   the path (EFAULT, ENAMETOOLONG, ENOENT...), the file (EACCES for one
+ *   that is not regular or not executable), the argument and environment
+ *   vectors (EFAULT, E2BIG), then the image: `#!` lines, each naming an
+ *   interpreter that is opened as the program was (ELOOP past the fifth),
+ *   the ELF headers (ENOEXEC), the PT_INTERP and its interpreter (ENOENT,
+ *   EACCES, ELIBBAD, EIO).
+ *
+ * umk reads every image through its own descriptor of the file, opened in
+ * the guest's view: nothing is loaded from outside it, and a FIFO or device
+ * is refused before umk would ever read it (EACCES, as Linux).
  */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <linux/capability.h>
 #include <sys/syscall.h>
+#include <linux/capability.h>
 #include "umk/binfmt.h"
+#include "umk/exec.h"
+#include "umk/exec_stack.h"
+#include "umk/fork.h"
 #include "umk/fs.h"
 #include "umk/handlers.h"
 #include "umk/mm.h"
@@ -30,79 +44,240 @@
 
 #define BINPRM_BUF_SIZE 256
 #define MAX_INTERP_DEPTH 5	/* as exec_binprm(): a sixth rewrite is ELOOP */
-#define MAX_ARG_STRINGS 0x7FFFFFFF
 
-struct exec_args {
-	uint64_t *ptrs;		/* guest addresses of the argv strings to pass */
-	size_t n, cap;
-};
-
-static int args_push(struct exec_args *a, uint64_t p)
+static void exec_file_close(struct exec_file *f)
 {
-	if (array_reserve(&a->ptrs, &a->cap, a->n, sizeof(*a->ptrs)))
-		return -ENOMEM;
-	a->ptrs[a->n++] = p;
-	return 0;
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	elf_free(&f->im);
+	free(f->guest);
+	f->guest = NULL;
 }
 
-/* argv := head[0..n) argv[1..], as an interpreter's argv replaces argv[0]. */
-static int replace_argv0(struct exec_args *argv, const uint64_t *head, size_t n)
+static void strv_free(char **v, size_t n)
 {
-	struct exec_args a = { 0 };
-	int r = 0;
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
 
-	for (size_t i = 0; i < n && !r; i++)
-		r = args_push(&a, head[i]);
-	for (size_t i = 1; i < argv->n && !r; i++)
-		r = args_push(&a, argv->ptrs[i]);
-	if (r) {
-		free(a.ptrs);
-		return r;
+void binprm_free(struct binprm *b)
+{
+	if (!b)
+		return;
+	exec_file_close(&b->prog);
+	exec_file_close(&b->interp);
+	strv_free(b->argv, b->argc);
+	strv_free(b->envp, b->envc);
+	free(b->filename);
+	free(b);
+}
+
+/*
+ * The execute permission of open_exec(): may_open(MAY_EXEC) with the
+ * guest's credentials, on a mount that allows exec.
+ */
+static int may_exec(struct task *t, const struct stat *st, int fd)
+{
+	struct statvfs v;
+	unsigned bit;
+
+	if (fstatvfs(fd, &v) == 0 && (v.f_flag & ST_NOEXEC))
+		return -EACCES;
+	if (cred_capable(&t->cred, CAP_DAC_OVERRIDE))
+		return (st->st_mode & 0111) ? 0 : -EACCES;
+	if (st->st_uid == t->cred.fsuid)
+		bit = 0100;
+	else if (st->st_gid == t->cred.fsgid)
+		bit = 0010;
+	else
+		bit = 0001;
+	return (st->st_mode & bit) ? 0 : -EACCES;
+}
+
+/*
+ * do_open_execat(): umk's descriptor of a file the lookup found. Never
+ * blocking and without a controlling tty: the type is checked on the
+ * descriptor before anything is read, so a FIFO never holds umk up. The
+ * lookup resolved every symlink already; O_NOFOLLOW makes a final one that
+ * was not to be followed (AT_SYMLINK_NOFOLLOW) ELOOP, as Linux.
+ */
+static int open_exec(const char *host, struct exec_file *f)
+{
+	int fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
+
+	if (fd < 0) {
+		int e = errno;
+
+		/* What the host will not let umk read (an exec-only file umk
+		 * does not own) cannot be loaded: EACCES. */
+		return e == ENOENT || e == ENOTDIR || e == ELOOP || e == ENAMETOOLONG ? -e
+										      : -EACCES;
 	}
-	free(argv->ptrs);
-	*argv = a;
+	f->fd = fd;
 	return 0;
 }
 
-/* Read the guest's argv pointer array (NULL argv is an empty list). */
-static int read_argv(struct task *t, uint64_t argv, struct exec_args *a)
+/* Fill f from fd umk opened: the type and permission checks, then f->st. */
+static int exec_file_check(struct task *t, struct exec_file *f)
 {
-	for (size_t i = 0; argv; i++) {
-		uint64_t p;
+	int r;
 
-		if (i >= MAX_ARG_STRINGS)
-			return -E2BIG;
-		if (copy_from_guest(t, &p, argv + i * 8, 8))
+	if (fstat(f->fd, &f->st) < 0)
+		return -errno;
+	if (!S_ISREG(f->st.st_mode))
+		return -EACCES;
+	if ((r = may_exec(t, &f->st, f->fd)))
+		return r;
+	return 0;
+}
+
+/* Look up, open and check an image by guest path, relative to dirfd. */
+static int exec_file_open(struct task *t, int dirfd, const char *path, unsigned lookup,
+			  struct exec_file *f)
+{
+	struct resolved *res = malloc(sizeof(*res));
+	int r;
+
+	if (!res)
+		return -ENOMEM;
+	r = task_lookup(t, dirfd, path, lookup | LOOKUP_MUST_EXIST, res);
+	if (r == 0)
+		r = open_exec(res->host, f);
+	if (r == 0 && !(f->guest = strdup(res->guest)))
+		r = -ENOMEM;
+	free(res);
+	return r ? r : exec_file_check(t, f);
+}
+
+/* The file a guest descriptor names (execveat with AT_EMPTY_PATH): the same
+ * file, even one outside the view or deleted (a memfd), opened again for
+ * reading (the guest's descriptor may be O_PATH). */
+static int exec_file_fd(struct task *t, int gfd, struct exec_file *f)
+{
+	char proc[64], path[PATH_MAX];
+	int dup = guest_fd_get(t, gfd);
+
+	if (dup < 0)
+		return dup;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dup);
+	f->fd = open(proc, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (f->fd < 0) {
+		struct stat st;
+
+		f->fd = -1;
+		if (fstat(dup, &st) == 0 && !S_ISREG(st.st_mode)) {
+			close(dup);
+			return -EACCES;
+		}
+		close(dup);
+		return -EACCES;
+	}
+	close(dup);
+	f->guest = strdup(fd_guest_path(t, gfd, path, sizeof(path)) == 0 ? path : "");
+	if (!f->guest)
+		return -ENOMEM;
+	return exec_file_check(t, f);
+}
+
+/* ---- argument and environment strings --------------------------------- */
+
+/* count(): the number of pointers before the NULL (a NULL vector is empty). */
+static long count_strings(struct task *t, uint64_t vec, uint64_t max)
+{
+	uint64_t p;
+	long n = 0;
+
+	if (!vec)
+		return 0;
+	for (;;) {
+		if (copy_from_guest(t, &p, vec + (uint64_t)n * 8, 8))
 			return -EFAULT;
 		if (!p)
-			break;
-		if (args_push(a, p))
-			return -ENOMEM;
-		if (a->n > 65536 * 4)
+			return n;
+		if ((uint64_t)++n > max)
 			return -E2BIG;
 	}
+}
+
+/* copy_strings(): each string into umk; EFAULT, or E2BIG past *room. */
+static int copy_strings(struct task *t, uint64_t vec, size_t n, char ***out, uint64_t *room)
+{
+	char *buf = malloc(MAX_ARG_STRLEN);
+	char **v = calloc(n ? n : 1, sizeof(*v));
+	int r = 0;
+
+	*out = v;
+	if (!buf || !v) {
+		free(buf);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t p;
+		long len;
+
+		if (copy_from_guest(t, &p, vec + i * 8, 8)) {
+			r = -EFAULT;
+			break;
+		}
+		len = strncpy_from_guest(t, buf, p, MAX_ARG_STRLEN);
+		if (len == -ENAMETOOLONG || (len >= 0 && (uint64_t)len + 1 > *room)) {
+			r = -E2BIG;
+			break;
+		}
+		if (len < 0) {
+			r = -EFAULT;
+			break;
+		}
+		*room -= (uint64_t)len + 1;
+		if (!(v[i] = strdup(buf))) {
+			r = -ENOMEM;
+			break;
+		}
+	}
+	free(buf);
+	return r;
+}
+
+/* bprm_stack_limits(): room for the strings, or -E2BIG. */
+static int64_t strings_room(struct task *t, size_t argc, size_t envc)
+{
+	struct rlimit rl;
+	uint64_t limit = (8ULL << 20) / 4 * 3, ptrs = ((argc ? argc : 1) + envc) * 8;
+
+	if (prlimit(t->host_tid, RLIMIT_STACK, NULL, &rl) == 0 && rl.rlim_cur / 4 < limit)
+		limit = rl.rlim_cur / 4;
+	if (limit < 32 * 4096)
+		limit = 32 * 4096;
+	if (limit <= ptrs)
+		return -E2BIG;
+	return (int64_t)(limit - ptrs);
+}
+
+/* argv := head[0..n) argv[1..] (load_script(): the interpreter's argv). */
+static int argv_replace0(struct binprm *b, char **head, size_t n)
+{
+	size_t rest = b->argc ? b->argc - 1 : 0;
+	char **v = calloc(n + rest + 1, sizeof(*v));
+
+	if (!v) {
+		for (size_t i = 0; i < n; i++)
+			free(head[i]);
+		return -ENOMEM;
+	}
+	memcpy(v, head, n * sizeof(*v));
+	if (b->argc) {
+		free(b->argv[0]);
+		memcpy(v + n, b->argv + 1, rest * sizeof(*v));
+	}
+	free(b->argv);
+	b->argv = v;
+	b->argc = n + rest;
 	return 0;
 }
 
-/* Read up to BINPRM_BUF_SIZE bytes of a regular file; never blocks (no FIFOs). */
-static ssize_t read_head(const char *host, char *buf, struct stat *st)
-{
-	ssize_t n;
-	int fd;
-
-	if (stat(host, st) < 0)
-		return -errno;
-	if (!S_ISREG(st->st_mode))
-		return -EACCES;
-	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		/* umk cannot see what the host would load from it (a PT_INTERP
-		 * from outside the view): an image umk cannot read does not run. */
-		return -EACCES;
-	n = read(fd, buf, BINPRM_BUF_SIZE);
-	close(fd);
-	return n < 0 ? 0 : n;
-}
+/* ---- #! ------------------------------------------------------------------ */
 
 /* Parse "#!interp [arg]" as Linux's load_script. 0 = not a script. */
 static int parse_shebang(char *buf, ssize_t n, char **interp, char **arg)
@@ -142,219 +317,208 @@ static int parse_shebang(char *buf, ssize_t n, char **interp, char **arg)
 	return 1;
 }
 
-/* The PT_INTERP of an ELF64 image, if any: 1 (path in out), 0, or -errno. */
-static int elf_interp(const char *host, char *out, size_t len)
-{
-	struct elf_image im;
-	int r, fd;
-
-	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return 0;
-	r = elf_read(fd, &im, false);
-	if (r == 0)
-		r = elf_interp_path(fd, &im, out, len);
-	else
-		r = 0;	/* not an image of ours: the host says what is wrong with it */
-	elf_free(&im);
-	close(fd);
-	return r;
-}
+/* ---- the image ------------------------------------------------------------ */
 
 /*
- * The execute permission the host no longer checks for a #! script (it execs
- * the interpreter): as Linux's may_open(MAY_EXEC) with the guest's
- * credentials, on a mount that allows exec.
+ * search_binary_handler() over the scripts and ELF: follows `#!` lines
+ * (the argv rewrite of load_script()) until an ELF image, then reads its
+ * headers and opens and checks its interpreter. iname: what a script's
+ * interpreter gets as the file to run (bprm->interp).
  */
-static int may_exec(struct task *t, const struct stat *st, const char *host)
+static int load_image(struct task *t, struct binprm *b, uint64_t room)
 {
-	struct statvfs v;
-	unsigned bit;
+	char head[BINPRM_BUF_SIZE + 1], *iname = xstrdup(b->filename);
+	int r = 0;
 
-	if (statvfs(host, &v) == 0 && (v.f_flag & ST_NOEXEC))
-		return -EACCES;
-	if (cred_capable(&t->cred, CAP_DAC_OVERRIDE))
-		return (st->st_mode & 0111) ? 0 : -EACCES;
-	if (st->st_uid == t->cred.fsuid)
-		bit = 0100;
-	else if (st->st_gid == t->cred.fsgid)
-		bit = 0010;
-	else
-		bit = 0001;
-	return (st->st_mode & bit) ? 0 : -EACCES;
-}
+	for (int depth = 0;; depth++) {
+		char *interp, *iarg;
+		ssize_t n = pread(b->prog.fd, head, BINPRM_BUF_SIZE, 0);
+		int s;
 
-/*
- * open_exec() of a PT_INTERP and load_elf_binary()'s checks of it. The host
- * is handed the interpreter as the program, and would judge it by the rules
- * for programs (ENOEXEC where Linux says EIO or ELIBBAD).
- */
-static int interp_check(struct task *t, const char *host)
-{
-	struct elf_image im;
-	struct stat st;
-	int fd, r;
+		if (n < 0)
+			n = 0;
+		s = parse_shebang(head, n, &interp, &iarg);
+		if (s < 0) {
+			r = s;
+			break;
+		}
+		if (s == 0) {
+			r = elf_read(b->prog.fd, &b->prog.im, false);
+			break;
+		}
+		if (depth >= MAX_INTERP_DEPTH) {
+			r = -ELOOP;
+			break;
+		}
+		/* A script the host could not open by name again: its fd was
+		 * close-on-exec (BINPRM_FLAGS_PATH_INACCESSIBLE). */
+		/* argv := interp [arg] filename argv[1..] */
+		{
+			char *h[3];
+			size_t k = 0;
+			uint64_t need = strlen(interp) + 1 + (iarg ? strlen(iarg) + 1 : 0) +
+					strlen(iname) + 1;
 
-	if (stat(host, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EACCES;
-	if ((r = may_exec(t, &st, host)))
+			if (b->argc)
+				room += strlen(b->argv[0]) + 1;
+			if (need > room) {
+				r = -E2BIG;
+				break;
+			}
+			room -= need;
+			h[k++] = xstrdup(interp);
+			if (iarg)
+				h[k++] = xstrdup(iarg);
+			h[k++] = iname;
+			iname = xstrdup(interp);
+			if ((r = argv_replace0(b, h, k)))
+				break;
+		}
+		exec_file_close(&b->prog);
+		/* The interpreter is looked up relative to the cwd, as Linux. */
+		r = exec_file_open(t, AT_FDCWD, iname, LOOKUP_FOLLOW, &b->prog);
+		if (r)
+			break;
+	}
+	free(iname);
+	if (r)
 		return r;
-	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return -EACCES;
-	r = elf_read(fd, &im, true);
-	elf_free(&im);
-	close(fd);
+
+	/* The ELF interpreter: open_exec() and the checks before the point of
+	 * no return. */
+	if (b->prog.im.interp) {
+		char ipath[PATH_MAX];
+
+		r = elf_interp_path(b->prog.fd, &b->prog.im, ipath, sizeof(ipath));
+		if (r < 0)
+			return r;
+		r = exec_file_open(t, AT_FDCWD, ipath, LOOKUP_FOLLOW, &b->interp);
+		if (r)
+			return r;
+		r = elf_read(b->interp.fd, &b->interp.im, true);
+	}
 	return r;
 }
 
-static int push_string(struct task *t, uint64_t *sp, const char *s, uint64_t *addr)
+/* bprm->filename: the path, or /dev/fd/N[/path] for a descriptor's. */
+static char *exec_filename(int dirfd, const char *path)
 {
-	return push_to_guest_stack(t, sp, s, strlen(s) + 1, addr);
+	char *s;
+
+	if (dirfd == AT_FDCWD || path[0] == '/')
+		return xstrdup(path);
+	if (asprintf(&s, path[0] ? "/dev/fd/%d/%s" : "/dev/fd/%d", dirfd, path) < 0)
+		return NULL;
+	return s;
 }
 
 static void exec_exit(struct task *t, struct sysc *sc)
 {
-	(void)t;
-	(void)sc;	/* failure: registers were restored by syscall_exit */
+	/* The host could not exec the stub (a racing thread unmapped the
+	 * vectors, out of memory): the guest sees that, and goes on. */
+	(void)sc;
+	binprm_free(t->bprm);
+	t->bprm = NULL;
 }
 
 static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, uint64_t uargv,
 		    uint64_t uenvp, int atflags)
 {
-	struct exec_args tail = { 0 };
-	struct resolved *res = malloc(sizeof(*res));
-	char path[PATH_MAX], head[BINPRM_BUF_SIZE + 1], interp_buf[PATH_MAX];
-	uint64_t sp = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE, addr, filename_addr = 0;
-	bool rewritten_argv = false;
-	struct stat st;
-	long n;
-	int r, depth;
+	struct binprm *b = calloc(1, sizeof(*b));
+	char path[PATH_MAX];
+	uint64_t sp = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE, addr;
+	int64_t room;
+	long n, argc, envc;
+	int r;
 
-	if (!res)
+	if (!b)
 		return -ENOMEM;
+	b->prog.fd = b->interp.fd = -1;
 	n = strncpy_from_guest(t, path, upath, sizeof(path));
 	if (n < 0) {
 		r = (int)n;
-		goto out;
+		goto fail;
 	}
-	if (n == 0 && (atflags & AT_EMPTY_PATH)) {
-		r = fd_guest_path(t, dirfd, path, sizeof(path));
-		if (r)
-			goto out;
-		dirfd = AT_FDCWD;
+	if (n == 0 && !(atflags & AT_EMPTY_PATH)) {
+		r = -ENOENT;
+		goto fail;
 	}
-	r = task_lookup(t, dirfd, path,
-			(atflags & AT_SYMLINK_NOFOLLOW) ? LOOKUP_MUST_EXIST
-							: LOOKUP_FOLLOW | LOOKUP_MUST_EXIST, res);
+	if (!(b->filename = exec_filename(dirfd, path))) {
+		r = -ENOMEM;
+		goto fail;
+	}
+
+	/* do_open_execat() */
+	if (n == 0) {
+		r = exec_file_fd(t, dirfd, &b->prog);
+	} else {
+		r = exec_file_open(t, dirfd, path,
+				   (atflags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &b->prog);
+	}
 	if (r)
-		goto out;
-	if ((atflags & AT_SYMLINK_NOFOLLOW) && lstat(res->host, &st) == 0 && S_ISLNK(st.st_mode)) {
-		r = -ELOOP;
-		goto out;
+		goto fail;
+
+	/* count() both vectors, then the strings: filename, envp, argv. */
+	if ((argc = count_strings(t, uargv, MAX_ARG_STRINGS)) < 0 ||
+	    (envc = count_strings(t, uenvp, MAX_ARG_STRINGS)) < 0) {
+		r = argc < 0 ? (int)argc : (int)envc;
+		goto fail;
 	}
-	r = read_argv(t, uargv, &tail);
+	if ((room = strings_room(t, (size_t)argc, (size_t)envc)) < 0) {
+		r = (int)room;
+		goto fail;
+	}
+	{
+		uint64_t left = (uint64_t)room, flen = strlen(b->filename) + 1;
+
+		if (flen > MAX_ARG_STRLEN || flen > left) {
+			r = -E2BIG;
+			goto fail;
+		}
+		left -= flen;
+		b->envc = (size_t)envc;
+		if ((r = copy_strings(t, uenvp, b->envc, &b->envp, &left)))
+			goto fail;
+		b->argc = (size_t)argc;
+		if ((r = copy_strings(t, uargv, b->argc, &b->argv, &left)))
+			goto fail;
+		if ((r = load_image(t, b, left)))
+			goto fail;
+	}
+
+	/* comm: the name the program was run by (the descriptor's file for
+	 * an fd's /dev/fd/N name, as Linux 6.14 on). */
+	{
+		const char *name = b->filename, *base;
+
+		if (strncmp(name, "/dev/fd/", 8) == 0 && path[0] != '/')
+			name = b->prog.guest && b->prog.guest[0] ? b->prog.guest : name;
+		base = strrchr(name, '/');
+		snprintf(b->comm, sizeof(b->comm), "%s", base ? base + 1 : name);
+	}
+	b->personality = t->proc->personality;
+
+	/* The host execs the stub; umk loads the image at the exec event.
+	 * The host gets the guest's own vectors, so its new stack has room
+	 * for what umk writes there. */
+	r = push_to_guest_stack(t, &sp, "", 1, &addr);
 	if (r)
-		goto out;
-	free(sc->path);
-	sc->path = xstrdup(path);	/* comm comes from the name as passed, as Linux */
-
-	/* The filename the script sees is the path as the guest passed it. */
-	for (depth = 0;; depth++) {
-		ssize_t hn = read_head(res->host, head, &st);
-		char *interp, *iarg;
-		int s;
-
-		if (hn < 0) {
-			r = (int)hn;
-			goto out;
-		}
-		s = parse_shebang(head, hn, &interp, &iarg);
-		if (s < 0) {
-			r = s;
-			goto out;
-		}
-		if (s > 0 && (r = may_exec(t, &st, res->host)))
-			goto out;
-		if (s == 0) {
-			s = elf_interp(res->host, interp_buf, sizeof(interp_buf));
-			if (s < 0) {
-				r = s;
-				goto out;
-			}
-			if (s == 0)
-				break;
-			/* ld.so --argv0 ARGV0 FILE ARGS: the program keeps its argv[0].
-			 * FILE is the image being loaded: the guest's path, or the
-			 * (guest path of the) interpreter a #! line named. */
-			uint64_t i0, flag, file;
-			if ((r = push_string(t, &sp, interp_buf, &i0)) ||
-			    (r = push_string(t, &sp, "--argv0", &flag)))
-				goto out;
-			if (depth == 0) {
-				if (!filename_addr &&
-				    (r = push_string(t, &sp, path, &filename_addr)))
-					goto out;
-				file = filename_addr;
-			} else if ((r = push_string(t, &sp, res->guest, &file))) {
-				goto out;
-			}
-			uint64_t head[] = { i0, flag, tail.n ? tail.ptrs[0] : file, file };
-
-			if ((r = replace_argv0(&tail, head, 4)))
-				goto out;
-			rewritten_argv = true;
-			r = task_lookup(t, AT_FDCWD, interp_buf, LOOKUP_FOLLOW | LOOKUP_MUST_EXIST, res);
-			if (r || (r = interp_check(t, res->host)))
-				goto out;
-			break;
-		}
-		if (depth >= MAX_INTERP_DEPTH) {
-			r = -ELOOP;
-			goto out;
-		}
-		/* argv := interp [arg] filename argv[1..] */
-		uint64_t ia, aa = 0;
-		if ((r = push_string(t, &sp, interp, &ia)) ||
-		    (iarg && (r = push_string(t, &sp, iarg, &aa))))
-			goto out;
-		if (!filename_addr && (r = push_string(t, &sp, path, &filename_addr)))
-			goto out;
-		uint64_t head[] = { ia, aa ? aa : filename_addr, filename_addr };
-
-		if ((r = replace_argv0(&tail, head, aa ? 3 : 2)))
-			goto out;
-		rewritten_argv = true;
-		/* The interpreter is itself looked up (relative to cwd, as Linux). */
-		snprintf(interp_buf, sizeof(interp_buf), "%s", interp);
-		r = task_lookup(t, AT_FDCWD, interp_buf, LOOKUP_FOLLOW | LOOKUP_MUST_EXIST, res);
-		if (r)
-			goto out;
-	}
-
-	if (rewritten_argv) {
-		if ((r = args_push(&tail, 0)))
-			goto out;
-		r = push_to_guest_stack(t, &sp, tail.ptrs, tail.n * 8, &addr);
-		if (r)
-			goto out;
-		uargv = addr;
-	}
-	r = push_string(t, &sp, res->host, &addr);
-	if (r)
-		goto out;
-	sc->nr = SYS_execve;
-	sc->args[0] = addr;
-	sc->args[1] = uargv;
-	sc->args[2] = uenvp;
+		goto fail;
+	binprm_free(t->bprm);
+	t->bprm = b;
+	sc->nr = SYS_execveat;
+	sc->args[0] = UMK_FD_STUB;
+	sc->args[1] = addr;
+	sc->args[2] = uargv;
+	sc->args[3] = uenvp;
+	sc->args[4] = AT_EMPTY_PATH;
+	sc->args[5] = 0;
 	sc->args_dirty = true;
 	sc->on_exit = exec_exit;
-out:
-	free(tail.ptrs);
-	free(res);
-	return r ? r : SYSC_NATIVE;
+	return SYSC_NATIVE;
+fail:
+	binprm_free(b);
+	return r;
 }
 
 long sys_execve(struct task *t, struct sysc *sc)
@@ -371,21 +535,37 @@ long sys_execveat(struct task *t, struct sysc *sc)
 	return do_exec(t, sc, (int)sc->args[0], sc->args[1], sc->args[2], sc->args[3], flags);
 }
 
-/* PTRACE_EVENT_EXEC: the new image runs; the registers are its own now. */
+/* personality(2): the host's, so that the stub's stack follows
+ * ADDR_NO_RANDOMIZE; umk keeps a copy for its own layout. */
+long sys_personality(struct task *t, struct sysc *sc)
+{
+	if ((uint32_t)sc->args[0] != 0xffffffffU)
+		t->proc->personality = (uint32_t)sc->args[0];
+	return SYSC_NATIVE;
+}
+
+/* PTRACE_EVENT_EXEC: the host runs the stub; umk loads the image into it. */
 void exec_event(struct task *t)
 {
 	struct process *p = t->proc;
-	const char *base;
+	struct binprm *b = t->bprm;
 
 	t->sys.exec_done = true;
+	t->bprm = NULL;
 	/* A new host mm: a new guest mm (the old one goes with its last user). */
 	mm_detach_task(t);
 	mm_attach_task(t, mm_create());
 	t->sys.args_dirty = false;
 	t->sys.on_exit = NULL;
 	p->did_exec = true;
-	if (t->sys.path) {
-		base = strrchr(t->sys.path, '/');
-		snprintf(p->comm, sizeof(p->comm), "%s", base ? base + 1 : t->sys.path);
+	if (!b) {
+		/* Not an exec umk prepared (cannot happen: every execve traps). */
+		umk_log("process %d exec'd behind umk's back: killed", task_pid_vnr(t));
+		kill(p->host_tgid, SIGKILL);
+		return;
 	}
+	memcpy(p->comm, b->comm, sizeof(p->comm));
+	if (exec_load(t, b) < 0 && !t->inj.dead)
+		umk_log("cannot load %s into process %d: killed", b->filename, task_pid_vnr(t));
+	binprm_free(b);
 }

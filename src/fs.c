@@ -21,6 +21,7 @@
 #define OPEN_HOW_SIZE_VER0 24
 #endif
 #include "umk/fs.h"
+#include "umk/mm.h"
 #include "umk/handlers.h"
 #include "umk/syscall.h"
 #include "umk/uaccess.h"
@@ -45,6 +46,20 @@ static int proc_fd(struct task *t, int fd, char *host, size_t len, struct stat *
 		return errno == ENOENT ? -EBADF : -errno;
 	host[n] = '\0';
 	return 0;
+}
+
+int guest_fd_get(struct task *t, int fd)
+{
+	int pfd, r;
+
+	if (fd < 0 || fd >= UMK_FD_BASE)
+		return -EBADF;
+	pfd = (int)syscall(SYS_pidfd_open, t->proc->host_tgid, 0);
+	if (pfd < 0)
+		return -EBADF;
+	r = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	close(pfd);
+	return r < 0 ? -EBADF : r;
 }
 
 int fd_guest_path(struct task *t, int fd, char *out, size_t len)

@@ -25,6 +25,7 @@
 #include <sys/ptrace.h>
 #include <sys/capability.h>
 #include <linux/securebits.h>
+#include "umk/exec.h"
 #include "umk/inject.h"
 #include "umk/launch.h"
 #include "umk/mm.h"
@@ -89,6 +90,9 @@ static int reserve_fds(void)
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return -errno;
 	if (dup2(mm_scratch_guest_fd(), UMK_FD_SCRATCH) < 0)
+		return -errno;
+	/* The exec stub stays open across every exec (exec.h). */
+	if (dup2(exec_stub_fd(), UMK_FD_STUB) < 0)
 		return -errno;
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include "config.h"
+#include "umk/exec.h"
 #include "umk/launch.h"
 #include "umk/cow.h"
 #include "umk/mm.h"
@@ -260,6 +261,8 @@ static int cmd_run(int argc, char **argv)
 	cow_init();	/* without it (umk not root), forks copy eagerly */
 	if ((e = mm_global_init()) < 0)
 		umk_die(UMK_EXIT_FAILURE, "cannot set up guest memory: %s", strerror(-e));
+	if ((e = exec_init()) < 0)
+		umk_die(UMK_EXIT_FAILURE, "cannot create the exec stub: %s", strerror(-e));
 	pid = launch_init(prog, argv + optind, env, &orig, &err_fd);
 	if (pid < 0)
 		umk_die(UMK_EXIT_FAILURE, "cannot start the guest: %s", strerror(errno));

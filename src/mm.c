@@ -34,6 +34,7 @@
 #include "umk/mm.h"
 #include "umk/task.h"
 #include "umk/umk.h"
+#include "mm_internal.h"
 
 /* ---- the scratch memfd: stub and scratch pages of every guest ---------- */
 
@@ -419,6 +420,37 @@ int mm_prepare(struct task *t)
 
 /* ---- the platform in a process: scratch window and memfd ----------------- */
 
+/* Map a new scratch window at addr (replace: over what is there, which the
+ * caller took out of the VMA tree) and record it. */
+static int map_window(struct task *t, uint64_t addr, bool replace)
+{
+	struct mm *mm = t->mm;
+	int64_t off = window_alloc();
+	struct vma *v;
+	long r;
+
+	if (!addr || off < 0)
+		return -ENOMEM;
+	v = vma_new(addr, addr + SCRATCH_WINDOW, PROT_READ | PROT_EXEC, VMA_SEALED, VMA_SPECIAL,
+		    NULL, 0);
+	if (!v) {
+		window_put((uint64_t)off);
+		return -ENOMEM;
+	}
+	r = inject_map_window(t, addr, SCRATCH_WINDOW, (uint64_t)off, replace);
+	if (r < 0) {
+		window_put((uint64_t)off);
+		free(v);
+		return (int)r;
+	}
+	mm->window_off = (uint64_t)off;
+	window_of(mm->window_off)->slots = mm->slots;	/* the slots taken so far */
+	v->name = "[umk]";
+	if (vma_insert(&mm->vmas, v) < 0)
+		free(v);
+	return 0;
+}
+
 int mm_ensure_platform(struct task *t, bool need_mem)
 {
 	struct mm *mm = t->mm;
@@ -427,32 +459,10 @@ int mm_ensure_platform(struct task *t, bool need_mem)
 	if (!t->inj.active)
 		inject_begin(t);
 	if (!mm->window) {
-		uint64_t addr = vma_unmapped_area(&mm->vmas, SCRATCH_WINDOW, VMA_PAGE, 1ULL << 16,
-						  mm->mmap_base, true);
-		int64_t off = window_alloc();
-		struct vma *v;
-
-		if (!addr || off < 0)
-			return -ENOMEM;
-		v = calloc(1, sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		r = inject_map_window(t, addr, SCRATCH_WINDOW, (uint64_t)off, false);
-		if (r < 0) {
-			window_put((uint64_t)off);
-			free(v);
+		r = map_window(t, vma_unmapped_area(&mm->vmas, SCRATCH_WINDOW, VMA_PAGE, 1ULL << 16,
+						    mm->mmap_base, true), false);
+		if (r < 0)
 			return (int)r;
-		}
-		mm->window_off = (uint64_t)off;
-		window_of(mm->window_off)->slots = mm->slots;	/* the slots taken so far */
-		v->start = addr;
-		v->end = addr + SCRATCH_WINDOW;
-		v->prot = PROT_READ | PROT_EXEC;
-		v->kind = VMA_SPECIAL;
-		v->flags = VMA_SEALED;
-		v->name = "[umk]";
-		if (vma_insert(&mm->vmas, v) < 0)
-			free(v);
 	}
 	if (need_mem && !mm->mem) {
 		mm->mem = memobj_create("umk-mem");
@@ -466,6 +476,24 @@ int mm_ensure_platform(struct task *t, bool need_mem)
 		mm->mem_installed = true;
 	}
 	return 0;
+}
+
+/*
+ * A process the host has just exec'd the stub in (exec.h): the stub's code
+ * at stub is the injection stub, so umk injects there until the window is
+ * mapped over the room the stub reserved for it.
+ */
+int mm_exec_window(struct task *t, uint64_t stub)
+{
+	struct mm *mm = t->mm;
+	struct vma *v;
+
+	mm->window = stub;	/* where inject.c finds the marker meanwhile */
+	while ((v = vma_find_intersection(&mm->vmas, stub, stub + SCRATCH_WINDOW))) {
+		vma_remove(&mm->vmas, v);
+		mm_vma_release(mm, v);
+	}
+	return map_window(t, stub, true);
 }
 
 /* ---- fork ----------------------------------------------------------------- */

@@ -14,6 +14,7 @@
  * and changed with the same native call the guest made.
  */
 #define _GNU_SOURCE
+#include "umk/fs.h"
 #include "mm_internal.h"
 
 static void mmap_file_exit(struct task *t, struct sysc *sc);
@@ -21,17 +22,6 @@ static void mmap_file_exit(struct task *t, struct sysc *sc);
 /* ---- mmap ---------------------------------------------------------------------- */
 
 /* The file behind a guest descriptor, as umk's own descriptor (pidfd_getfd). */
-static int guest_file(struct task *t, int fd)
-{
-	int pfd = (int)syscall(SYS_pidfd_open, t->proc->host_tgid, 0), r;
-
-	if (pfd < 0)
-		return -EBADF;
-	r = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
-	close(pfd);
-	return r < 0 ? -EBADF : r;
-}
-
 int mm_fill_file(struct memobj *o, uint64_t off, int fd, uint64_t foff, uint64_t len)
 {
 	uint64_t done = 0;
@@ -71,7 +61,7 @@ long sys_mmap(struct task *t, struct sysc *sc)
 	if (off & (PAGE - 1))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS)) {
-		if ((ffd = guest_file(t, fd)) < 0)
+		if ((ffd = guest_fd_get(t, fd)) < 0)
 			return ffd;
 		if (fstat(ffd, &st) < 0) {
 			r = -EBADF;

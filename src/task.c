@@ -9,6 +9,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/personality.h>
+#include "umk/exec.h"
 #include "umk/task.h"
 #include "umk/mm.h"
 #include "umk/umk.h"
@@ -247,6 +249,7 @@ struct task *task_create_init(pid_t host_tid, const struct cred *cred, const cha
 	ns->child_reaper = t;
 	kernel.init = p;
 	p->nofile_max = UMK_NOFILE_MAX;
+	p->personality = (unsigned long)personality(0xffffffff);	/* umk's own: setarch -R umk */
 	mm_attach_task(t, mm_create());
 	return t;
 }
@@ -309,6 +312,7 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	p->dumpable = cp->dumpable;
 	p->nofile_max = cp->nofile_max;
 	memcpy(p->comm, cp->comm, sizeof(p->comm));
+	p->personality = cp->personality;
 	change_pid(p, PIDTYPE_PGID, cp->pgrp);
 	change_pid(p, PIDTYPE_SID, cp->session);
 	if (pid_nr_ns(pid, ns) == 1)
@@ -327,6 +331,7 @@ void task_free(struct task *t)
 	if (t->uts && --t->uts->refcount == 0)
 		free(t->uts);
 	free(t->sys.path);
+	binprm_free(t->bprm);
 	put_pid(t->pid);
 	kernel.nr_tasks--;
 	free(t);

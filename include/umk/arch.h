@@ -70,6 +70,12 @@ void arch_tramp_override(struct arch_tramp_slot *slot, uint64_t match, uint64_t 
 void arch_tramp_check(struct arch_tramp_slot *slot, uint64_t expect, uint64_t result);
 bool arch_tramp_complete(struct arch_regs *r, const struct arch_tramp_slot *slot, uint64_t stub);
 
+/* The exec stub's ELF file (see stub.c) into buf: its size (nothing is
+ * written when len is too small). map_size: the memory it reserves. */
+size_t arch_exec_stub_image(unsigned char *buf, size_t len, uint64_t map_size);
+/* Registers at a new image's first instruction. */
+void arch_start_thread(struct arch_regs *r, uint64_t ip, uint64_t sp);
+
 /* Stack space below sp that the ABI leaves to running code (x86-64: 128). */
 #define ARCH_RED_ZONE 128
 /* AUDIT_ARCH_* of the native syscall ABI, for the seccomp filter. */

@@ -9,6 +9,9 @@
 int fd_guest_dir(struct task *t, int dirfd, char *out, size_t len);
 /* The guest path of any fd of t that names a file in the view. */
 int fd_guest_path(struct task *t, int fd, char *out, size_t len);
+/* umk's own duplicate of the guest's descriptor fd (the same open file), or
+ * -EBADF (umk's reserved descriptors are never the guest's). */
+int guest_fd_get(struct task *t, int fd);
 /* Resolve a guest path (already copied in) for t relative to dirfd. */
 int task_lookup(struct task *t, int dirfd, const char *path, unsigned flags,
 		struct resolved *out);

@@ -37,7 +37,7 @@ H(shmat); H(shmdt);
 /* mlock.c */
 H(mlock); H(mlock2); H(munlock); H(mlockall); H(munlockall);
 /* exec.c */
-H(execve); H(execveat);
+H(execve); H(execveat); H(personality);
 
 #undef H
 #endif

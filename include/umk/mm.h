@@ -31,6 +31,7 @@ struct process;
 #define UMK_FD_BASE	4096
 #define UMK_FD_MEM	(UMK_FD_BASE + 0)
 #define UMK_FD_SCRATCH	(UMK_FD_BASE + 1)
+#define UMK_FD_STUB	(UMK_FD_BASE + 5)	/* the exec stub (exec.h), read-only */
 #define UMK_FD_COUNT	8		/* room above the base the host limit allows */
 #define UMK_NOFILE_MAX	UMK_FD_BASE	/* the hard limit a guest can have */
 
@@ -120,6 +121,9 @@ int mm_prepare(struct task *t);
 /* Make sure the platform is ready in t's process (scratch window, memfd),
  * injecting what is missing; t is at a syscall-entry stop. */
 int mm_ensure_platform(struct task *t, bool need_mem);
+/* At the exec event of the stub (exec.h): map the scratch window over the
+ * room the stub at stub reserved; injected from the stub's own code. */
+int mm_exec_window(struct task *t, uint64_t stub);
 /* A fork child's first stop: switch it to its own memory (injected).
  * 1 when the thread was moved, 0 when nothing was needed, or -errno. */
 int mm_fork_fixup(struct task *t);

@@ -150,6 +150,7 @@ struct process {
 	struct rusage ru_self;		/* the host's account of this process, at reap */
 	struct rusage ru_children;	/* cumulative, of reaped descendants */
 
+	unsigned long personality;	/* personality(2), kept for exec's layout */
 	struct wait_queue wait_chldexit;	/* tasks sleeping in wait4/waitid */
 	char comm[16];
 };
@@ -187,6 +188,7 @@ struct task {
 
 	uint64_t nr_stops;		/* ptrace stops umk took for this thread */
 
+	struct binprm *bprm;		/* an execve between its entry and the exec event */
 	struct mm *mm;			/* its address space (shared by CLONE_VM) */
 	int slot;			/* its page in the mm's scratch window, or -1 */
 	struct {			/* an injection sequence under way (inject.c) */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -47,20 +48,25 @@ static const unsigned char stub_sig[] = { 0x0f, 0x05, 0x48, 0x89, 0xc3, 0xb8, 0x
 					  0x0f, 0x05, 0x0f, 0x0b };
 
 /* Find umk's stub: the page below the stack that starts with its code. */
+/* The window is where the host placed umk's exec stub: next to the vDSO,
+ * which the host mapped just after it. Look within 2 GiB either side. */
 static unsigned char *find_stub(void)
 {
-	uintptr_t top = ((uintptr_t)&top + 4095) & ~4095UL;
+	uintptr_t vdso = (uintptr_t)getauxval(AT_SYSINFO_EHDR);
 	unsigned char vec;
 
-	for (uintptr_t a = top - 4096; a > top - (1UL << 31); a -= 4096) {
-		if (mincore((void *)a, 4096, &vec) < 0)
-			continue;
-		got_sig = 0;
-		if (sigsetjmp(jb, 1) == 0) {
-			if (!memcmp((void *)a, stub_sig, sizeof(stub_sig)))
-				return (unsigned char *)a;
+	for (uintptr_t d = 0; d < (1UL << 31); d += 4096)
+		for (int up = 0; up < 2; up++) {
+			uintptr_t a = up ? vdso + d : vdso - d;
+
+			if (mincore((void *)a, 4096, &vec) < 0)
+				continue;
+			got_sig = 0;
+			if (sigsetjmp(jb, 1) == 0) {
+				if (!memcmp((void *)a, stub_sig, sizeof(stub_sig)))
+					return (unsigned char *)a;
+			}
 		}
-	}
 	return NULL;
 }
 

@@ -21,6 +21,7 @@
  * in it trap like any other, and umk treats a stop there as an injection step
  * only when it has an injection under way for that very thread.
  */
+#include <elf.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -139,6 +140,7 @@ void arch_tramp_prepare_tail(struct arch_regs *r, struct arch_tramp_slot *slot,
 	slot->ip = CR(guest)->rip;
 	slot->saved = CR(guest)->rbx;
 	slot->override = 0;
+	R(r)->rsp = CR(guest)->rsp;	/* a new image's: the injections ran on the stub's */
 	R(r)->rbx = slot_addr;
 	R(r)->rip = stub + ARCH_STUB_TRAMP;
 }
@@ -194,4 +196,68 @@ bool arch_tramp_complete(struct arch_regs *r, const struct arch_tramp_slot *slot
 	R(r)->rbx = slot->saved;
 	R(r)->rip = slot->ip;
 	return true;
+}
+
+/*
+ * The exec stub: the program the host execs for every guest execve (exec.c).
+ * It is the injection stub above as a static ELF64 PIE of one segment: the
+ * code at vaddr 0, entered at the marker, so the new process traps to umk
+ * before it runs anything of its own; and a memory size of map_size, so the
+ * host reserves room for the scratch window that umk maps over it. The ELF
+ * and program headers are not part of the mapping (the code starts the
+ * second page of the file), so the window's first page is the stub's code,
+ * as everywhere else.
+ */
+size_t arch_exec_stub_image(unsigned char *buf, size_t len, uint64_t map_size)
+{
+	size_t code_len;
+	const unsigned char *code = arch_stub_code(&code_len);
+	size_t need = 4096 + code_len;
+	Elf64_Ehdr eh = {
+		.e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB,
+			     EV_CURRENT, ELFOSABI_SYSV },
+		.e_type = ET_DYN,
+		.e_machine = EM_X86_64,
+		.e_version = EV_CURRENT,
+		.e_entry = ARCH_STUB_MARKER,
+		.e_phoff = sizeof(Elf64_Ehdr),
+		.e_ehsize = sizeof(Elf64_Ehdr),
+		.e_phentsize = sizeof(Elf64_Phdr),
+		.e_phnum = 2,
+	};
+	Elf64_Phdr ph[2] = {
+		{ .p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = 4096, .p_vaddr = 0,
+		  .p_paddr = 0, .p_filesz = code_len, .p_memsz = map_size, .p_align = 4096 },
+		/* A non-executable stack: the guest's own PT_GNU_STACK is umk's. */
+		{ .p_type = PT_GNU_STACK, .p_flags = PF_R | PF_W, .p_align = 16 },
+	};
+
+	if (len < need)
+		return need;
+	memset(buf, 0, need);
+	memcpy(buf, &eh, sizeof(eh));
+	memcpy(buf + sizeof(eh), ph, sizeof(ph));
+	memcpy(buf + 4096, code, code_len);
+	return need;
+}
+
+/* A new image's registers, as Linux's start_thread() and ELF_PLAT_INIT()
+ * leave them: every general register zero (rdx too: no atexit function),
+ * interrupts enabled, no fs or gs base. The segment selectors stay. */
+void arch_start_thread(struct arch_regs *r, uint64_t ip, uint64_t sp)
+{
+	struct user_regs_struct *u = R(r);
+	unsigned long long cs = u->cs, ss = u->ss, ds = u->ds, es = u->es, fs = u->fs, gs = u->gs;
+
+	memset(u, 0, sizeof(*u));
+	u->cs = cs;
+	u->ss = ss;
+	u->ds = ds;
+	u->es = es;
+	u->fs = fs;
+	u->gs = gs;
+	u->rip = ip;
+	u->rsp = sp;
+	u->eflags = 0x202;	/* IF, and the reserved bit 1 */
+	u->orig_rax = (unsigned long long)-1LL;
 }

@@ -91,7 +91,7 @@ const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	N(settimeofday, "pp"), N(clock_settime, "dp"), N(adjtimex, "p"),
 	N(clock_adjtime, "dp"), N(sched_yield, ""), N(sched_get_priority_max, "d"),
 	N(sched_get_priority_min, "d"), N(getcpu, "ppp"), T(getrlimit, getrlimit, "dp"),
-	T(setrlimit, setrlimit, "dp"), N(getrusage, "dp"), N(times, "p"), N(personality, "x"),
+	T(setrlimit, setrlimit, "dp"), N(getrusage, "dp"), N(times, "p"), T(personality, personality, "x"),
 	N(arch_prctl, "xx"), N(set_thread_area, "p"), N(get_thread_area, "p"),
 	N(modify_ldt, "dpu"), N(futex, "pdupd"), N(futex_waitv, "pudpd"),
 	N(set_robust_list, "pu"), N(rseq, "puxx"), N(seccomp, "dxp"),
