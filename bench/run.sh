@@ -35,6 +35,7 @@ N_MMAP=100		# mmap 1 MiB + 256 page touches + munmap per op
 N_MMAP8=12		# the same with 8 MiB: past umk's recycled pages
 N_FORKBIG=20		# fork+wait from a parent with 64 MiB touched (slow ops)
 N_SH=200
+N_EXEC=200		# fork+exec+wait, posix_spawn+wait
 N_FLOOR=10000
 N_SIGSYS=50000
 N_PAR=100000		# spin units per worker in the parallel benchmark
@@ -66,6 +67,10 @@ chmod 755 "$broot"
 mkdir -p "$broot/usr/local/bin" || fail "cannot write $broot/usr/local/bin"
 for f in "$BIN"/*; do
 	cp "$f" "$broot/usr/local/bin/" || fail "cannot copy $f into the rootfs"
+done
+# bench-dyntrue's ld.so and libc, where its PT_INTERP and ld.so look.
+for f in $(ldd "$BIN/bench-dyntrue" 2>/dev/null | sed -n 's|.*[ 	]\(/[^ ]*\) (0x.*|\1|p'); do
+	mkdir -p "$broot$(dirname "$f")" && cp -L "$f" "$broot$f" || fail "cannot copy $f into the rootfs"
 done
 ROOT=$broot
 
@@ -177,6 +182,9 @@ fork|fork+_exit+wait|fork_wait|$N_FORK||native
 mmap|mmap 1M+touch+munmap|mmap_touch|$N_MMAP||native
 mmap8|mmap 8M+touch+munmap|mmap_touch|$N_MMAP8|8|native
 forkbig|fork+wait, 64M touched|fork_big|$N_FORKBIG||native
+exec|fork+exec+wait static|fork_exec|$N_EXEC|bench-true fork|native
+execdyn|fork+exec+wait dynamic|fork_exec|$N_EXEC|bench-dyntrue fork|native
+spawn|posix_spawn+wait static|fork_exec|$N_EXEC|bench-true spawn|native
 sh|sh loop: /bin/true|shloop|$N_SH|/bin/sh /bin/true|native-sh
 shtiny|sh loop: bench-true|shloop|$N_SH|/bin/sh /usr/local/bin/bench-true|native-sh"
 
@@ -234,6 +242,7 @@ target_note() {	# name ratio stops
 	getppid) calc 'print (a == 1.0) ? "ok (1 stop/op)" : "MISS (target 1 stop/op)"' "$3" ;;
 	write) calc 'print (b == 0 && a <= 1.1) ? "ok (0 stops, ratio <= 1.1)" : "MISS (target 0 stops, ratio <= 1.1)"' "$2" "$3" ;;
 	fork) calc 'print (a <= 8) ? "ok (<= 8 stops/op)" : "MISS (target <= 8 stops/op)"' "$3" ;;
+	exec) calc 'print (a <= 14) ? "ok (<= 14 stops/op)" : "MISS (target <= 14 stops/op)"' "$3" ;;
 	mmap|mmap8) calc 'print (b == 2 && a <= 1.2) ? "ok (2 stops, ratio <= 1.2)" : "MISS (target 2 stops, ratio <= 1.2)"' "$2" "$3" ;;
 	*) echo "" ;;
 	esac

@@ -565,6 +565,7 @@ void exec_event(struct task *t)
 		return;
 	}
 	memcpy(p->comm, b->comm, sizeof(p->comm));
+	memcpy(t->comm, b->comm, sizeof(t->comm));
 	if (exec_load(t, b) < 0 && !t->inj.dead)
 		umk_log("cannot load %s into process %d: killed", b->filename, task_pid_vnr(t));
 	binprm_free(b);

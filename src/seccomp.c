@@ -13,10 +13,13 @@
  * with ENOSYS.
  *
  * umk's reserved descriptors (UMK_FD_BASE and up, see mm.h) are guarded in
- * the filter itself: close, dup, dup2, dup3 and fcntl are native only for
- * descriptors below the base, and close_range only for ranges ending below
- * it; the rest traps and gets EBADF (or a clamped range) from umk. Numbers
- * are compared on their low 32 bits, as the kernel reads them. Syscall
+ * the filter itself: every native syscall that takes a descriptor (read,
+ * write, pread, splice, fallocate, ioctl, fcntl...), and close, dup, dup2
+ * and dup3, is native only for descriptors below the base, and close_range
+ * only for ranges ending below it; the rest traps and gets EBADF (or a
+ * clamped range) from umk. So a guest can neither close umk's memfds nor
+ * read, write or punch them. Numbers are compared on their low 32 bits, as
+ * the kernel reads them. Syscall
  * UMK_NR_NOTIFY goes to umk's user-notification listener (fd installation).
  */
 #include <errno.h>
@@ -42,7 +45,7 @@ static const uint32_t rlimit_trapped[] = { RLIMIT_NOFILE };
 static const uint32_t prctl_trapped[] = {
 	PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE, PR_SET_DUMPABLE,
 	PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_GET_SECUREBITS, PR_SET_SECUREBITS,
-	PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER,
+	PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER, PR_SET_NAME, PR_GET_NAME,
 };
 
 /* Syscalls that are native except for some values of one argument. */
@@ -76,21 +79,28 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Syscalls whose descriptor argument must stay below the reserved ones. */
-static const struct fdarg {
-	int nr;
-	unsigned arg;
-} fdargs[] = {
-	{ SYS_close, 0 }, { SYS_dup, 0 }, { SYS_dup2, 0 }, { SYS_dup3, 0 }, { SYS_fcntl, 0 },
-	{ SYS_close_range, 1 },
-};
-
-static const struct fdarg *fdarg_of(long nr)
+/*
+ * The descriptor arguments that must stay below the reserved ones: every
+ * descriptor ('i') argument of a native syscall, so no read, write, mmap-free
+ * splice or fallocate ever reaches umk's memfds; close, dup, dup2 and dup3;
+ * close_range's last. Returns how many, their positions in pos.
+ */
+static unsigned fd_args(long nr, unsigned pos[6])
 {
-	for (size_t i = 0; i < sizeof(fdargs) / sizeof(fdargs[0]); i++)
-		if (fdargs[i].nr == nr)
-			return &fdargs[i];
-	return NULL;
+	const struct syscall_desc *d = &syscall_table[nr];
+	unsigned n = 0;
+
+	if (nr == SYS_close_range) {
+		pos[0] = 1;
+		return 1;
+	}
+	if (d->cls != SC_NATIVE && nr != SYS_close && nr != SYS_dup && nr != SYS_dup2 &&
+	    nr != SYS_dup3 && !partial_of(nr))
+		return 0;
+	for (unsigned i = 0; d->args && d->args[i] && i < 6; i++)
+		if (d->args[i] == 'i')
+			pos[n++] = i;
+	return n;
 }
 
 _Static_assert((UMK_FD_BASE & (UMK_FD_BASE - 1)) == 0, "the fd guard is a mask");
@@ -101,11 +111,23 @@ static struct scmp_arg_cmp fd_below(unsigned arg)
 	return SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, 0xffffffffULL & ~(uint64_t)(UMK_FD_BASE - 1), 0);
 }
 
+/* ALLOW nr when every descriptor argument is below the base, and cmp (if
+ * not NULL) holds. */
+static int allow_fds(scmp_filter_ctx ctx, int nr, const struct scmp_arg_cmp *cmp)
+{
+	struct scmp_arg_cmp c[7];
+	unsigned pos[6], n = fd_args(nr, pos), k = 0;
+
+	if (cmp)
+		c[k++] = *cmp;
+	for (unsigned i = 0; i < n; i++)
+		c[k++] = fd_below(pos[i]);
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, k, c);
+}
+
 /* Allow [lo, hi] (inclusive, 32-bit) of argument arg as aligned MASKED_EQ blocks. */
 static int allow_range(scmp_filter_ctx ctx, int nr, unsigned arg, uint64_t lo, uint64_t hi)
 {
-	const struct fdarg *fa = fdarg_of(nr);
-
 	while (lo <= hi) {
 		uint64_t size = 1;
 
@@ -114,8 +136,8 @@ static int allow_range(scmp_filter_ctx ctx, int nr, unsigned arg, uint64_t lo, u
 			size *= 2;
 		struct scmp_arg_cmp c = SCMP_CMP(arg, SCMP_CMP_MASKED_EQ,
 						 0xffffffffULL & ~(size - 1), lo);
-		int r = fa ? seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, c, fd_below(fa->arg))
-			   : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, c);
+		int r = allow_fds(ctx, nr, &c);
+
 		if (r < 0)
 			return r;
 		lo += size;
@@ -160,12 +182,10 @@ int seccomp_build_and_load(bool trap_all, int *listener)
 	for (nr = 0; nr < SYSCALL_MAX && !trap_all; nr++) {
 		const struct syscall_desc *d = &syscall_table[nr];
 		const struct partial *pa = partial_of(nr);
-		const struct fdarg *fa = fdarg_of(nr);
+		unsigned pos[6];
 
-		if (fa && !pa)
-			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, fd_below(fa->arg));
-		else if (d->cls == SC_NATIVE)
-			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+		if (!pa && (d->cls == SC_NATIVE || fd_args(nr, pos)))
+			r = allow_fds(ctx, nr, NULL);
 		else if (nr == SYS_sendto)	/* no destination: nothing to translate */
 			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A4(SCMP_CMP_EQ, 0));
 		else if (pa)

@@ -230,10 +230,20 @@ long sys_prctl(struct task *t, struct sysc *sc)
 			return -EPERM;
 		t->cred.securebits = (unsigned)a2;
 		return 0;
-	case PR_SET_NAME:
-		if (copy_from_guest(t, p->comm, a2, sizeof(p->comm) - 1))
-			memset(p->comm, 0, sizeof(p->comm));
-		return SYSC_NATIVE;
+	case PR_SET_NAME: {
+		char name[16] = "";
+		long n = strncpy_from_guest(t, name, a2, sizeof(name) - 1);
+
+		if (n == -EFAULT)
+			return -EFAULT;
+		name[sizeof(name) - 1] = '\0';
+		memcpy(t->comm, name, sizeof(t->comm));
+		if (t == p->leader)
+			memcpy(p->comm, name, sizeof(p->comm));
+		return 0;
+	}
+	case PR_GET_NAME:
+		return copy_to_guest(t, a2, t->comm, sizeof(t->comm)) ? -EFAULT : 0;
 	default:
 		return SYSC_NATIVE;
 	}

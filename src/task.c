@@ -246,6 +246,7 @@ struct task *task_create_init(pid_t host_tid, const struct cred *cred, const cha
 	change_pid(p, PIDTYPE_PGID, pid);
 	change_pid(p, PIDTYPE_SID, pid);
 	snprintf(p->comm, sizeof(p->comm), "%s", comm);
+	memcpy(t->comm, p->comm, sizeof(t->comm));
 	ns->child_reaper = t;
 	kernel.init = p;
 	p->nofile_max = UMK_NOFILE_MAX;
@@ -278,6 +279,7 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	t = task_alloc(host_tid, pid);
 	t->cred = creator->cred;
 	t->creator = creator;
+	memcpy(t->comm, creator->comm, sizeof(t->comm));
 	if (flags & CLONE_FS) {
 		t->fs = creator->fs;
 		t->fs->refcount++;

@@ -170,6 +170,9 @@ struct task {
 
 	struct cred cred;
 	struct fs_struct *fs;
+	/* Linux's task comm: the thread's name (PR_SET_NAME). The host's is
+	 * the stub's after an exec, so umk keeps the guest's. */
+	char comm[16];
 	int exit_code;			/* wait status word of this thread's death */
 	int pdeath_signal;
 	struct task *creator;		/* thread that forked it: __WNOTHREAD */

@@ -123,7 +123,7 @@ const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	E(setfsuid, setfsuid, "d"), E(setfsgid, setfsgid, "d"),
 	E(capget, capget, "pp"), E(capset, capset, "pp"),
 	E(uname, uname, "p"), E(sethostname, sethostname, "pd"),
-	E(setdomainname, setdomainname, "pd"), TN(prctl, prctl, "dxxxx", "subreaper, pdeathsig, dumpable, capbset, securebits emulated; other options native"),
+	E(setdomainname, setdomainname, "pd"), TN(prctl, prctl, "dxxxx", "subreaper, pdeathsig, dumpable, capbset, securebits, name emulated; other options native"),
 	TN(sysinfo, sysinfo, "p", "procs counts guest tasks"),
 	T(getpriority, getpriority, "dd"), T(setpriority, setpriority, "ddd"),
 
