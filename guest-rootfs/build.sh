@@ -52,6 +52,13 @@ echo "/bin/sh" > "$tmp/etc/shells"
 if [ -n "$guestbins" ] && [ -d "$guestbins" ]; then
 	for f in "$guestbins"/*; do
 		[ -f "$f" ] && cp "$f" "$tmp/usr/local/bin/"
+		# A dynamically linked one brings its libraries, at their paths.
+		if LC_ALL=C readelf -l "$f" 2>/dev/null | grep -q 'Requesting program interpreter'; then
+			for lib in $(ldd "$f" | sed -n 's|.*[[:space:]]\(/[^ ]*\) (0x.*|\1|p'); do
+				mkdir -p "$tmp$(dirname "$lib")"
+				cp -L "$lib" "$tmp$lib"
+			done
+		fi
 	done
 fi
 chmod -R a+rX "$tmp"

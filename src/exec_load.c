@@ -65,6 +65,9 @@
 #define BRK_RND_RANGE 0x02000000ULL			/* arch_randomize_brk(): 32 MiB */
 
 static int stub_fd = -1;
+/* The host's auxiliary vector for umk itself: the hardware values a new
+ * image gets (glibc's getauxval(AT_HWCAP) is its own idea on x86-64). */
+static uint64_t host_auxv[64][2];
 static int va_space = 2;		/* kernel.randomize_va_space */
 static unsigned mmap_rnd_bits = 28;	/* vm.mmap_rnd_bits */
 
@@ -113,6 +116,15 @@ int exec_init(void)
 	if (r == 0 && (stub_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		r = -errno;
 	close(fd);
+	{
+		int afd = open("/proc/self/auxv", O_RDONLY | O_CLOEXEC);
+
+		if (afd >= 0) {
+			if (read(afd, host_auxv, sizeof(host_auxv) - sizeof(host_auxv[0])) < 0)
+				memset(host_auxv, 0, sizeof(host_auxv));
+			close(afd);
+		}
+	}
 	va_space = (int)sysctl_read("/proc/sys/kernel/randomize_va_space", 2);
 	mmap_rnd_bits = (unsigned)sysctl_read("/proc/sys/vm/mmap_rnd_bits", 28);
 	if (mmap_rnd_bits > 32)
@@ -329,6 +341,14 @@ static int load_segments(struct loader *l, const struct exec_file *f, const stru
 
 /* ---- the stack ------------------------------------------------------------ */
 
+static uint64_t host_aux(uint64_t type)
+{
+	for (size_t i = 0; i < 63 && host_auxv[i][0]; i++)
+		if (host_auxv[i][0] == type)
+			return host_auxv[i][1];
+	return getauxval(type);
+}
+
 static size_t build_auxv(struct loader *l, uint64_t (*av)[2], uint64_t vdso)
 {
 	const struct cred *c = &l->t->cred;
@@ -337,10 +357,10 @@ static size_t build_auxv(struct loader *l, uint64_t (*av)[2], uint64_t vdso)
 #define NEW_AUX_ENT(k, v) (av[n][0] = (k), av[n][1] = (v), n++)
 	if (vdso)
 		NEW_AUX_ENT(AT_SYSINFO_EHDR, vdso);
-	NEW_AUX_ENT(AT_MINSIGSTKSZ, getauxval(AT_MINSIGSTKSZ));
-	NEW_AUX_ENT(AT_HWCAP, getauxval(AT_HWCAP));
+	NEW_AUX_ENT(AT_MINSIGSTKSZ, host_aux(AT_MINSIGSTKSZ));
+	NEW_AUX_ENT(AT_HWCAP, host_aux(AT_HWCAP));
 	NEW_AUX_ENT(AT_PAGESZ, PAGE);
-	NEW_AUX_ENT(AT_CLKTCK, getauxval(AT_CLKTCK));
+	NEW_AUX_ENT(AT_CLKTCK, host_aux(AT_CLKTCK));
 	NEW_AUX_ENT(AT_PHDR, l->prog.phdr);
 	NEW_AUX_ENT(AT_PHENT, sizeof(Elf64_Phdr));
 	NEW_AUX_ENT(AT_PHNUM, l->b->prog.im.eh.e_phnum);
@@ -353,12 +373,12 @@ static size_t build_auxv(struct loader *l, uint64_t (*av)[2], uint64_t vdso)
 	NEW_AUX_ENT(AT_EGID, c->egid);
 	NEW_AUX_ENT(AT_SECURE, 0);
 	NEW_AUX_ENT(AT_RANDOM, 0);
-	NEW_AUX_ENT(AT_HWCAP2, getauxval(AT_HWCAP2));
+	NEW_AUX_ENT(AT_HWCAP2, host_aux(AT_HWCAP2));
 	NEW_AUX_ENT(AT_EXECFN, 0);
 	NEW_AUX_ENT(AT_PLATFORM, 0);
-	if (getauxval(AT_RSEQ_FEATURE_SIZE)) {
-		NEW_AUX_ENT(AT_RSEQ_FEATURE_SIZE, getauxval(AT_RSEQ_FEATURE_SIZE));
-		NEW_AUX_ENT(AT_RSEQ_ALIGN, getauxval(AT_RSEQ_ALIGN));
+	if (host_aux(AT_RSEQ_FEATURE_SIZE)) {
+		NEW_AUX_ENT(AT_RSEQ_FEATURE_SIZE, host_aux(AT_RSEQ_FEATURE_SIZE));
+		NEW_AUX_ENT(AT_RSEQ_ALIGN, host_aux(AT_RSEQ_ALIGN));
 	}
 #undef NEW_AUX_ENT
 	return n;

@@ -652,6 +652,18 @@ START_TEST(test_exec_malformed_elf)
 }
 END_TEST
 
+/* umk's loader against Linux's: the initial stack and auxv a static, a
+ * static-PIE and a dynamically linked program see; argv/envp edge cases and
+ * E2BIG; #! chains; execveat forms; close-on-exec; signal dispositions;
+ * comm; exec from a vfork child. */
+START_TEST(test_exec_image)
+{
+	h_expect_same(ARGV(G("exec_auxv")));
+	h_expect_same(ARGV(G("exec_auxv_spie")));
+	h_expect_same(ARGV(G("exec_auxv_dyn")));
+}
+END_TEST
+
 /* ---- 13. the command line --------------------------------------------- */
 
 static void cli_missing(int flags, const char *prog, int want)
@@ -824,6 +836,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_exec_errors);
 	tcase_add_test(tc, test_exec_script_needs_x);
 	tcase_add_test(tc, test_exec_malformed_elf);
+	tcase_add_test(tc, test_exec_image);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
