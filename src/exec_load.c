@@ -42,6 +42,7 @@
 #include "umk/exec.h"
 #include "umk/exec_stack.h"
 #include "umk/inject.h"
+#include "umk/pcache.h"
 #include "umk/mm.h"
 #include "umk/task.h"
 #include "umk/umk.h"
@@ -156,7 +157,7 @@ struct loader {
 	struct elf_layout prog, interp;
 	uint64_t prog_bias, interp_bias;
 	/* The injected mmaps, in order. */
-	struct { uint64_t start, len, off; int prot; } *map;
+	struct { uint64_t start, len, off; int prot, fd; } *map;
 	size_t nmap, capmap;
 };
 
@@ -241,13 +242,14 @@ static int prog_bias(struct loader *l)
 /* ---- segments ------------------------------------------------------------ */
 
 static int add_vma(struct loader *l, uint64_t start, uint64_t end, int prot, enum vma_kind kind,
-		   uint64_t off, const struct exec_file *f, struct vfile *vf, uint64_t pgoff)
+		   struct memobj *obj, uint64_t off, const struct exec_file *f, struct vfile *vf,
+		   uint64_t pgoff)
 {
-	struct vma *v = vma_new(start, end, prot, mlock_def_flags(l->mm), kind, l->mm->mem, off);
+	struct vma *v = vma_new(start, end, prot, mlock_def_flags(l->mm), kind, obj, off);
 
 	if (!v)
 		return -ENOMEM;
-	memobj_get(l->mm->mem);
+	memobj_get(obj);
 	if (kind == VMA_FILE_PRIV) {
 		v->dev = f->st.st_dev;
 		v->ino = f->st.st_ino;
@@ -262,11 +264,27 @@ static int add_vma(struct loader *l, uint64_t start, uint64_t end, int prot, enu
 	return 0;
 }
 
+/* Queue one host mapping: [start, start+len) of the memfd at fd, off. */
+static int add_map(struct loader *l, uint64_t start, uint64_t len, int prot, int fd, uint64_t off)
+{
+	if (array_reserve(&l->map, &l->capmap, l->nmap, sizeof(*l->map)))
+		return -ENOMEM;
+	l->map[l->nmap].start = start;
+	l->map[l->nmap].len = len;
+	l->map[l->nmap].off = off;
+	l->map[l->nmap].prot = prot;
+	l->map[l->nmap].fd = fd;
+	l->nmap++;
+	return 0;
+}
+
 /*
- * elf_load() for each PT_LOAD of f at its layout: an extent of the memfd
- * with the file's pages, the rest of a writable segment's last file page
- * zeroed, bss pages beyond it zero. A later segment replaces what an
- * earlier one mapped in its pages, as MAP_FIXED does.
+ * elf_load() for each PT_LOAD of f at its layout. A segment the image
+ * cannot write maps its file pages from the page cache (shared, copied on
+ * write by mprotect, pcache.c); a writable one gets an extent of the memfd
+ * with the file's pages, the rest of its last file page zeroed. Pages past
+ * the file part (bss) are zero. A later segment replaces what an earlier
+ * one mapped in its pages, as MAP_FIXED does.
  */
 static int load_segments(struct loader *l, const struct exec_file *f, const struct elf_layout *lay)
 {
@@ -279,10 +297,12 @@ static int load_segments(struct loader *l, const struct exec_file *f, const stru
 			close(dfd);
 		return -ENOMEM;
 	}
+	vf->pc = pcache_get(f->fd, &f->st);
 	for (size_t i = 0; i < lay->nseg && !r; i++) {
 		const struct elf_seg *s = &lay->seg[i];
-		uint64_t len = s->end - s->start, fend, off;
-		int64_t o;
+		uint64_t len = s->end - s->start, fend, foff = s->foff - (s->data - s->start), coff;
+		bool cached;
+		int64_t o = -1;
 
 		if (!len)
 			continue;
@@ -295,45 +315,53 @@ static int load_segments(struct loader *l, const struct exec_file *f, const stru
 			}
 		if (r || (r = unmap_range(mm, s->start, s->end)) < 0)
 			break;
-		o = memobj_alloc(mm->mem, len, NULL);
-		if (o < 0) {
-			r = (int)o;
-			break;
-		}
-		off = (uint64_t)o;
 		fend = s->filesz ? PAGE_ALIGN(s->data + s->filesz) : s->start;
 		if (fend > s->end)
 			fend = s->end;
-		if (fend > s->start &&
-		    (r = mm_fill_file(mm->mem, off, f->fd, s->foff - (s->data - s->start),
-				      fend - s->start)) < 0) {
-			memobj_free(mm->mem, off, len);
-			break;
+		cached = fend > s->start && !(s->prot & PROT_WRITE) &&
+			 pcache_range(vf->pc, foff, fend - s->start, &coff);
+		if (!cached || fend < s->end) {
+			/* The private part: all of it, or the bss after the file. */
+			uint64_t from = cached ? fend : s->start;
+
+			o = memobj_alloc(mm->mem, s->end - from, NULL);
+			if (o < 0) {
+				r = (int)o;
+				break;
+			}
+			if (!cached && fend > s->start &&
+			    (r = mm_fill_file(mm->mem, (uint64_t)o, f->fd, foff, fend - s->start)) < 0) {
+				memobj_free(mm->mem, (uint64_t)o, s->end - from);
+				break;
+			}
+			/* padzero(): only where the guest could have written it. */
+			if (!cached && (s->prot & PROT_WRITE) && s->filesz && s->data + s->filesz < fend)
+				memset(mm->mem->base + o + (s->data + s->filesz - s->start), 0,
+				       fend - (s->data + s->filesz));
 		}
-		/* padzero(): only where the guest could have written it. */
-		if ((s->prot & PROT_WRITE) && s->filesz && s->data + s->filesz < fend)
-			memset(mm->mem->base + off + (s->data + s->filesz - s->start), 0,
-			       fend - (s->data + s->filesz));
-		if (fend > s->start)
-			r = add_vma(l, s->start, fend, s->prot, VMA_FILE_PRIV, off, f, vf,
-				    (s->foff - (s->data - s->start)) / PAGE);
-		if (!r && fend < s->end)
-			r = add_vma(l, fend, s->end, s->prot, VMA_ANON, off + (fend - s->start), NULL,
-				    NULL, 0);
-		if (r) {
+		if (cached) {
+			r = add_vma(l, s->start, fend, s->prot, VMA_FILE_PRIV, pcache_obj(), coff, f,
+				    vf, foff / PAGE);
+			if (!r)
+				r = add_map(l, s->start, fend - s->start, s->prot, UMK_FD_PCACHE, coff);
+			if (!r && fend < s->end)
+				r = add_vma(l, fend, s->end, s->prot, VMA_ANON, mm->mem, (uint64_t)o,
+					    NULL, NULL, 0);
+			if (!r && fend < s->end)
+				r = add_map(l, fend, s->end - fend, s->prot, UMK_FD_MEM, (uint64_t)o);
+		} else {
+			if (fend > s->start)
+				r = add_vma(l, s->start, fend, s->prot, VMA_FILE_PRIV, mm->mem,
+					    (uint64_t)o, f, vf, foff / PAGE);
+			if (!r && fend < s->end)
+				r = add_vma(l, fend, s->end, s->prot, VMA_ANON, mm->mem,
+					    (uint64_t)o + (fend - s->start), NULL, NULL, 0);
+			/* One host mapping for both parts: they share the extent. */
+			if (!r)
+				r = add_map(l, s->start, len, s->prot, UMK_FD_MEM, (uint64_t)o);
+		}
+		if (r)
 			unmap_range(mm, s->start, s->end);
-			break;
-		}
-		/* One host mapping for both parts: they share the extent. */
-		if (array_reserve(&l->map, &l->capmap, l->nmap, sizeof(*l->map))) {
-			r = -ENOMEM;
-			break;
-		}
-		l->map[l->nmap].start = s->start;
-		l->map[l->nmap].len = len;
-		l->map[l->nmap].off = off;
-		l->map[l->nmap].prot = s->prot;
-		l->nmap++;
 	}
 	vfile_put(vf);
 	return r;
@@ -520,7 +548,7 @@ static int load(struct loader *l)
 		a[1] = l->map[i].len;
 		a[2] = (uint64_t)l->map[i].prot;
 		a[3] = MAP_SHARED | MAP_FIXED;
-		a[4] = UMK_FD_MEM;
+		a[4] = (uint64_t)l->map[i].fd;
 		a[5] = l->map[i].off;
 		if (i + 1 == l->nmap && inject_syscall_tail(l->t, SYS_mmap, a, a[0]) == 0)
 			return 0;

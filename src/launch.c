@@ -27,6 +27,7 @@
 #include <linux/securebits.h>
 #include "umk/exec.h"
 #include "umk/inject.h"
+#include "umk/pcache.h"
 #include "umk/launch.h"
 #include "umk/mm.h"
 #include "umk/seccomp.h"
@@ -93,6 +94,9 @@ static int reserve_fds(void)
 		return -errno;
 	/* The exec stub stays open across every exec (exec.h). */
 	if (dup2(exec_stub_fd(), UMK_FD_STUB) < 0)
+		return -errno;
+	/* And the page cache (pcache.h), read-only. */
+	if (dup2(pcache_guest_fd(), UMK_FD_PCACHE) < 0)
 		return -errno;
 	return 0;
 }

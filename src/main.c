@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include "config.h"
 #include "umk/exec.h"
+#include "umk/pcache.h"
 #include "umk/launch.h"
 #include "umk/cow.h"
 #include "umk/mm.h"
@@ -263,6 +264,8 @@ static int cmd_run(int argc, char **argv)
 		umk_die(UMK_EXIT_FAILURE, "cannot set up guest memory: %s", strerror(-e));
 	if ((e = exec_init()) < 0)
 		umk_die(UMK_EXIT_FAILURE, "cannot create the exec stub: %s", strerror(-e));
+	if ((e = pcache_init()) < 0)
+		umk_die(UMK_EXIT_FAILURE, "cannot create the page cache: %s", strerror(-e));
 	pid = launch_init(prog, argv + optind, env, &orig, &err_fd);
 	if (pid < 0)
 		umk_die(UMK_EXIT_FAILURE, "cannot start the guest: %s", strerror(errno));

@@ -32,6 +32,7 @@
 #include "umk/arch.h"
 #include "umk/inject.h"
 #include "umk/mm.h"
+#include "umk/pcache.h"
 #include "umk/task.h"
 #include "umk/umk.h"
 #include "mm_internal.h"
@@ -187,6 +188,7 @@ struct vfile *vfile_new(int fd)
 	if (f) {
 		f->fd = fd;
 		f->refs = 1;
+		f->pc = NULL;
 	}
 	return f;
 }
@@ -200,6 +202,7 @@ void vfile_get(struct vfile *f)
 void vfile_put(struct vfile *f)
 {
 	if (f && --f->refs == 0) {
+		pcache_put(f->pc);
 		close(f->fd);
 		free(f);
 	}
@@ -667,7 +670,7 @@ uint64_t mm_rss(const struct mm *mm)
 	 * extents. Shared objects count in every mm that maps them, as Linux's
 	 * RSS. */
 	for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(v))
-		if (private_extent(mm, v))
+		if (private_extent(mm, v) || pcache_backed(v))
 			n += memobj_resident_range(v->obj, v->off, v->end - v->start);
 		else if (v->obj && (!v->prev || v->prev->obj != v->obj))
 			n += memobj_resident(v->obj);

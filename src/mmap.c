@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include "umk/fs.h"
+#include "umk/pcache.h"
 #include "mm_internal.h"
 
 static void mmap_file_exit(struct task *t, struct sysc *sc);
@@ -53,7 +54,8 @@ long sys_mmap(struct task *t, struct sysc *sc)
 	struct vma *v;
 	struct stat st;
 	int64_t moff = 0;
-	uint64_t warm = 0;
+	uint64_t warm = 0, coff = 0;
+	struct pcache_entry *pce = NULL;
 	long r;
 
 	if ((r = mm_enter(t)) < 0)
@@ -177,7 +179,15 @@ long sys_mmap(struct task *t, struct sysc *sc)
 			memobj_put(obj);
 			goto out;
 		}
+	} else if (kind == VMA_FILE_PRIV && !(prot & PROT_WRITE) &&
+		   (pce = pcache_get(ffd, &st)) && pcache_range(pce, off, len, &coff)) {
+		/* Pages no one writes: the page cache's, shared. */
+		obj = pcache_obj();
+		memobj_get(obj);
+		moff = (int64_t)coff;
 	} else if (kind == VMA_ANON || kind == VMA_FILE_PRIV) {
+		pcache_put(pce);
+		pce = NULL;
 		obj = mm->mem;
 		if ((moff = memobj_alloc(obj, len, &warm)) < 0) {
 			r = moff;
@@ -211,8 +221,11 @@ long sys_mmap(struct task *t, struct sysc *sc)
 		v->dev = st.st_dev;
 		v->ino = st.st_ino;
 		v->pgoff = pgoff;
-		if (kind == VMA_FILE_PRIV && (v->file = vfile_new(ffd)))
+		if (kind == VMA_FILE_PRIV && (v->file = vfile_new(ffd))) {
 			ffd = -1;	/* kept, to read again after MADV_DONTNEED */
+			((struct vfile *)v->file)->pc = pce;
+			pce = NULL;
+		}
 	}
 	if (vma_insert(&mm->vmas, v) < 0) {
 		free(v);
@@ -237,9 +250,11 @@ long sys_mmap(struct task *t, struct sysc *sc)
 	 * a page that is already there. */
 	if (kind == VMA_ANON && warm == len)
 		flags |= MAP_POPULATE;
+	pcache_put(pce);
 	return rewrite(sc, SYS_mmap, addr, len, (uint64_t)prot,
 		       MAP_SHARED | MAP_FIXED | (flags & (MAP_POPULATE | MAP_NONBLOCK)),
-		       kind == VMA_SHARED ? UMK_FD_BASE + 2 : UMK_FD_MEM, (uint64_t)moff);
+		       kind == VMA_SHARED ? UMK_FD_BASE + 2
+		       : obj == pcache_obj() ? UMK_FD_PCACHE : UMK_FD_MEM, (uint64_t)moff);
 undo:
 	if (obj) {
 		if (obj == mm->mem)
@@ -247,6 +262,7 @@ undo:
 		memobj_put(obj);
 	}
 out:
+	pcache_put(pce);
 	if (ffd >= 0)
 		close(ffd);
 	return r;
@@ -336,6 +352,9 @@ static long do_mprotect(struct task *t, uint64_t start, uint64_t len, uint64_t p
 		if (!w->next || w->end >= end || w->next->start != w->end)
 			break;
 	}
+	/* Copy on write: cached file pages get a private copy first. */
+	if ((newprot & PROT_WRITE) && (r = pcache_privatize(t, start, end)) < 0)
+		return r == INJECT_DEAD ? r : -ENOMEM;
 	/* Apply up to the first hole, as Linux does; the host's own call then
 	 * fails with ENOMEM at the same place. */
 	if (split_at(mm, start) < 0 || split_at(mm, end) < 0)

@@ -5,6 +5,7 @@
  * mremap or an mmap of the new extent at the address umk chose.
  */
 #define _GNU_SOURCE
+#include "umk/pcache.h"
 #include "mm_internal.h"
 
 /* Move [addr, addr+old_len) (inside v) to new_addr, new_len long. */
@@ -144,6 +145,13 @@ long sys_mremap(struct task *t, struct sysc *sc)
 	/* resize_is_valid(): a locked mapping grows within RLIMIT_MEMLOCK. */
 	if (new_len > old_len && !mlock_future_ok(t, v->flags, new_len - old_len))
 		return -EAGAIN;
+	/* Cached file pages that move or grow become a private copy first
+	 * (pcache.c): the code below knows private and shared memory only. */
+	if (pcache_backed(v)) {
+		if ((r = pcache_privatize(t, v->start, v->end)) < 0)
+			return r == INJECT_DEAD ? r : -ENOMEM;
+		v = vma_lookup(&mm->vmas, addr);
+	}
 	/* A moved mapping leaves its userfaultfd registration behind: settle
 	 * copy-on-write first (cow.c). */
 	if (v->obj)

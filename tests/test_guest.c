@@ -664,6 +664,13 @@ START_TEST(test_exec_image)
 }
 END_TEST
 
+/* The page cache: shared read-only file pages, copied on write. */
+START_TEST(test_exec_pcache_cow)
+{
+	h_expect_same(ARGV(G("pcache")));
+}
+END_TEST
+
 /* ---- 13. the command line --------------------------------------------- */
 
 static void cli_missing(int flags, const char *prog, int want)
@@ -837,6 +844,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_exec_script_needs_x);
 	tcase_add_test(tc, test_exec_malformed_elf);
 	tcase_add_test(tc, test_exec_image);
+	tcase_add_test(tc, test_exec_pcache_cow);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

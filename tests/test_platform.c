@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <errno.h>
@@ -56,16 +57,15 @@ static bool allowed_host_mapping(const char *line, const char *image, bool *afte
 			name++;
 		fields++;
 	}
-	if (!strncmp(name, "/memfd:umk-mem ", 15) || !strncmp(name, "/memfd:umk-shm ", 15))
+	if (!strncmp(name, "/memfd:umk-mem ", 15) || !strncmp(name, "/memfd:umk-shm ", 15) ||
+	    !strncmp(name, "/memfd:umk-pcache ", 18))
 		return *after_image = false, true;
 	for (size_t i = 0; i < sizeof(ok_names) / sizeof(ok_names[0]); i++)
 		if (!strcmp(name, ok_names[i]))
 			return *after_image = false, true;
-	/* The program image (mapped by the host's execve) and its bss. */
-	if (strstr(name, image))
-		return *after_image = true, true;
-	if (!*name && *after_image)
-		return *after_image = false, true;
+	/* Nothing else: not the program image (umk loads it), no anonymous
+	 * memory of the host's. */
+	(void)image;
 	return false;
 }
 
@@ -128,8 +128,9 @@ static int host_ppid(int pid)
 	return ppid;
 }
 
-/* Every host process under umk: its anonymous, heap and mmapped memory is
- * umk's memfds (only the image, stack, vdso and umk's window are not). */
+/* Every host process under umk: all its memory but the stack, vDSO and vvar
+ * is umk's memfds (its own memory, shared memory, the page cache, the scratch
+ * window), and the host's exe of it is umk's exec stub. */
 START_TEST(test_host_maps_memfd)
 {
 	int to, checked = 0;
@@ -149,6 +150,15 @@ START_TEST(test_host_maps_memfd)
 
 		if (pid <= 0 || host_ppid(pid) != umk)
 			continue;
+		/* What the host runs is umk's exec stub, never the guest's file. */
+		{
+			char exe[PATH_MAX] = "";
+
+			snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+			ck_assert_int_gt(readlink(path, exe, sizeof(exe) - 1), 0);
+			ck_assert_msg(strstr(exe, "memfd:umk-stub"), "guest %d's host exe is %s",
+				      pid, exe);
+		}
 		snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 		f = fopen(path, "r");
 		ck_assert_ptr_nonnull(f);

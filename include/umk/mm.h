@@ -167,6 +167,7 @@ void mm_reclaim(struct mm *mm);
 struct vfile {
 	int fd;
 	int refs;
+	struct pcache_entry *pc;	/* its pages in the page cache (pcache.h), or NULL */
 };
 struct vfile *vfile_new(int fd);
 void vfile_get(struct vfile *f);
