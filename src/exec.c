@@ -552,9 +552,20 @@ void exec_event(struct task *t)
 
 	t->sys.exec_done = true;
 	t->bprm = NULL;
-	/* A new host mm: a new guest mm (the old one goes with its last user). */
-	mm_detach_task(t);
-	mm_attach_task(t, mm_create());
+	/* A new host mm: a new guest mm (the old one goes with its last user).
+	 * Its memory comes from the same memfd, which the host kept open
+	 * across the exec: one stop less than installing another. */
+	{
+		struct mm *old = t->mm, *mm = mm_create();
+
+		if (old && old->mem && old->mem_installed) {
+			mm->mem = old->mem;
+			memobj_get(mm->mem);
+			mm->mem_installed = true;
+		}
+		mm_detach_task(t);
+		mm_attach_task(t, mm);
+	}
 	t->sys.args_dirty = false;
 	t->sys.on_exit = NULL;
 	p->did_exec = true;

@@ -9,9 +9,10 @@
  *
  * Fork. A host fork keeps MAP_SHARED mappings shared, and all of umk's memfd
  * mappings are MAP_SHARED at the host, so the child would share its parent's
- * private memory. A fork family (the processes forked from one exec) shares
- * one memfd, like physical memory: the child inherits the parent's
- * descriptor of it and needs no new one. At the parent's fork event (before
+ * private memory. All the processes descended from one (by fork and by
+ * exec: the descriptor stays open across exec) share one memfd, like
+ * physical memory: a child inherits its parent's descriptor of it and needs
+ * no new one. At the parent's fork event (before
  * either runs guest code again) umk gives each private VMA of the child its
  * own extent of the memfd, copying only resident pages, and at the child's
  * first stop remaps each (one injected mmap each; the last one returns
@@ -473,7 +474,7 @@ int mm_ensure_platform(struct task *t, bool need_mem)
 			return -ENOMEM;
 	}
 	if (need_mem && !mm->mem_installed) {
-		r = inject_install_fd(t, mm->mem->fd, UMK_FD_MEM, true);
+		r = inject_install_fd(t, mm->mem->fd, UMK_FD_MEM, false);
 		if (r < 0)
 			return (int)r;
 		mm->mem_installed = true;
@@ -501,10 +502,18 @@ int mm_exec_window(struct task *t, uint64_t stub)
 
 /* ---- fork ----------------------------------------------------------------- */
 
+/* Whether the child's VMA b can take the pages right after a's in the
+ * memfd, so that one mmap remaps both (mm_fork_fixup()). */
+static bool remap_run(const struct vma *a, const struct vma *b)
+{
+	return a && (a->flags & VMA_REMAP) && !(a->flags & VMA_LAZY) && a->end == b->start &&
+	       a->prot == b->prot;
+}
+
 struct mm *mm_fork(struct task *parent)
 {
 	struct mm *pm = parent->mm, *cm;
-	struct vma *v;
+	struct vma *v, *last = NULL;
 
 	if (!pm || mm_prepare(parent) < 0)
 		return NULL;
@@ -533,7 +542,16 @@ struct mm *mm_fork(struct task *parent)
 		*n = *v;
 		n->flags &= ~(VMA_LOCKED | VMA_LOCKONFAULT);	/* locks are not inherited */
 		if (private_extent(pm, v) && !cow_fork_vma(parent, v, n)) {
-			int64_t off = memobj_alloc(cm->mem, len, NULL);
+			uint64_t llen = last ? last->end - last->start : 0;
+			int64_t off;
+
+			/* Right after the previous VMA's pages when they can grow
+			 * in place: the two remap as one. */
+			if (remap_run(last, v) &&
+			    memobj_grow(cm->mem, last->off, llen, llen + len) == 0)
+				off = (int64_t)(last->off + llen);
+			else
+				off = memobj_alloc(cm->mem, len, NULL);
 
 			if (off >= 0 && !(v->flags & VMA_WIPEONFORK))
 				cow_settle(pm->mem, v->off, len, false);
@@ -558,6 +576,7 @@ struct mm *mm_fork(struct task *parent)
 			free(n);
 			goto fail;
 		}
+		last = n;
 	}
 	if (pm->window) {
 		/* A thread slot of its own in the parent's window. */
@@ -581,6 +600,17 @@ fail:
  * guest through the trampoline, which checks that it mapped where it should.
  * Returns 1 when the thread was moved (injections ran), 0, or -errno.
  */
+/* The end of the run of v's remaps that one mmap can do: following VMAs
+ * adjacent in memory and in the memfd, with the same protection. */
+static struct vma *run_end(struct vma *v)
+{
+	while (v->next && (v->next->flags & VMA_REMAP) && !(v->next->flags & VMA_LAZY) &&
+	       remap_run(v, v->next) && v->next->obj == v->obj &&
+	       v->next->off == v->off + (v->end - v->start))
+		v = v->next;
+	return v;
+}
+
 int mm_fork_fixup(struct task *t)
 {
 	struct mm *mm = t->mm;
@@ -590,25 +620,38 @@ int mm_fork_fixup(struct task *t)
 
 	mm->fork_fixup = false;
 	/* Lazy VMAs first: each is registered with the child's userfaultfd
-	 * once remapped, before the child runs. The last eager one can then
+	 * once remapped, before the child runs. The last eager run can then
 	 * return straight to the guest. */
 	for (v = vma_first(&mm->vmas); v; v = vma_next(v))
 		if (v->flags & VMA_REMAP) {
 			any = true;
-			if (!(v->flags & VMA_LAZY))
+			if (!(v->flags & VMA_LAZY)) {
 				last = v;
+				v = run_end(v);
+			}
 		}
 	if (!any)
 		return 0;
 	inject_begin(t);
 	for (int pass = 0; pass < 2; pass++)
 		for (v = vma_first(&mm->vmas); v; v = vma_next(v)) {
-			uint64_t a[6] = { v->start, v->end - v->start, (uint64_t)v->prot,
-					  MAP_SHARED | MAP_FIXED, UMK_FD_MEM, v->off };
+			struct vma *e;
+			uint64_t a[6];
 
 			if (!(v->flags & VMA_REMAP) || !!(v->flags & VMA_LAZY) != (pass == 0))
 				continue;
-			v->flags &= ~VMA_REMAP;
+			e = (v->flags & VMA_LAZY) ? v : run_end(v);
+			a[0] = v->start;
+			a[1] = e->end - v->start;
+			a[2] = (uint64_t)v->prot;
+			a[3] = MAP_SHARED | MAP_FIXED;
+			a[4] = UMK_FD_MEM;
+			a[5] = v->off;
+			for (struct vma *w = v;; w = w->next) {
+				w->flags &= ~VMA_REMAP;
+				if (w == e)
+					break;
+			}
 			if (v == last && inject_syscall_tail(t, SYS_mmap, a, v->start) == 0)
 				return 1;
 			r = inject_syscall(t, SYS_mmap, a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -618,6 +661,7 @@ int mm_fork_fixup(struct task *t)
 				goto out;
 			if (v->flags & VMA_LAZY)
 				cow_child_register(mm, v);
+			v = e;
 		}
 out:
 	inject_end(t);

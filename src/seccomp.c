@@ -54,13 +54,16 @@ static const struct partial {
 	unsigned arg;
 	const uint32_t *trapped;
 	size_t n;
+	int self_arg;		/* >= 0: native only when this argument is 0 (pid: self) */
 } partial[] = {
-#define P(nr, arg, v) { nr, arg, v, sizeof(v) / sizeof(v[0]) }
-	P(SYS_ioctl, 1, ioctl_trapped),
-	P(SYS_fcntl, 1, fcntl_trapped),
-	P(SYS_prctl, 0, prctl_trapped),
-	P(SYS_getrlimit, 0, rlimit_trapped),
-	P(SYS_setrlimit, 0, rlimit_trapped),
+#define P(nr, arg, v, self) { nr, arg, v, sizeof(v) / sizeof(v[0]), self }
+	P(SYS_ioctl, 1, ioctl_trapped, -1),
+	P(SYS_fcntl, 1, fcntl_trapped, -1),
+	P(SYS_prctl, 0, prctl_trapped, -1),
+	P(SYS_getrlimit, 0, rlimit_trapped, -1),
+	P(SYS_setrlimit, 0, rlimit_trapped, -1),
+	/* prlimit64(0, ...) is getrlimit/setrlimit (glibc's, at every start). */
+	P(SYS_prlimit64, 1, rlimit_trapped, 0),
 #undef P
 };
 
@@ -112,14 +115,17 @@ static struct scmp_arg_cmp fd_below(unsigned arg)
 }
 
 /* ALLOW nr when every descriptor argument is below the base, and cmp (if
- * not NULL) holds. */
+ * not NULL) holds, and a partial's pid argument names the caller. */
 static int allow_fds(scmp_filter_ctx ctx, int nr, const struct scmp_arg_cmp *cmp)
 {
-	struct scmp_arg_cmp c[7];
+	const struct partial *pa = partial_of(nr);
+	struct scmp_arg_cmp c[8];
 	unsigned pos[6], n = fd_args(nr, pos), k = 0;
 
 	if (cmp)
 		c[k++] = *cmp;
+	if (pa && pa->self_arg >= 0)
+		c[k++] = SCMP_CMP((unsigned)pa->self_arg, SCMP_CMP_MASKED_EQ, 0xffffffffULL, 0);
 	for (unsigned i = 0; i < n; i++)
 		c[k++] = fd_below(pos[i]);
 	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, k, c);

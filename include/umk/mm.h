@@ -8,9 +8,11 @@
  * and into the guest with MAP_SHARED|MAP_FIXED at the addresses umk chose.
  * Copies to and from guest memory are then a memcpy through umk's mapping.
  *
- * Each guest process holds two reserved descriptors above its fd limit:
- * UMK_FD_MEM (its mm's memfd, read-write, close-on-exec, sealed against
- * shrinking) and UMK_FD_SCRATCH (umk's scratch memfd, read-only). The
+ * Each guest process holds reserved descriptors above its fd limit:
+ * UMK_FD_MEM (its mm's memfd, read-write, sealed against shrinking),
+ * UMK_FD_SCRATCH (umk's scratch memfd, read-only), UMK_FD_STUB (the exec
+ * stub) and UMK_FD_PCACHE (the page cache, read-only), all kept across exec;
+ * the filter keeps every guest syscall off them (seccomp.c). The
  * scratch window of an mm (one stub page, then one page per thread) is a
  * read-only mapping of its piece of the scratch memfd: the guest can read
  * what umk writes there but can never write, remap or unmap it.
