@@ -549,6 +549,7 @@ void exec_event(struct task *t)
 {
 	struct process *p = t->proc;
 	struct binprm *b = t->bprm;
+	int r;
 
 	t->sys.exec_done = true;
 	t->bprm = NULL;
@@ -577,7 +578,10 @@ void exec_event(struct task *t)
 	}
 	memcpy(p->comm, b->comm, sizeof(p->comm));
 	memcpy(t->comm, b->comm, sizeof(t->comm));
-	if (exec_load(t, b) < 0 && !t->inj.dead)
-		umk_log("cannot load %s into process %d: killed", b->filename, task_pid_vnr(t));
+	/* A broken image dies of SIGSEGV, as on Linux: a guest's business, so
+	 * said only under --trace. */
+	if ((r = exec_load(t, b)) < 0 && !t->inj.dead && config.trace)
+		umk_log("exec of %s in process %d failed after the point of no return (%s): SIGSEGV",
+			b->filename, task_pid_vnr(t), strerror(-r));
 	binprm_free(b);
 }

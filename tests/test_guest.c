@@ -664,6 +664,15 @@ START_TEST(test_exec_image)
 }
 END_TEST
 
+/* Random mutations of an ELF image, exec'd under umk (bounded: 300, each
+ * with a 1 s alarm): umk survives all of them and still loads the good one. */
+START_TEST(test_exec_elf_fuzz)
+{
+	h_expect_umk(ARGV(G("execelf"), "fuzz", "300", "7"),
+		     "fuzz: then the well-formed image: exit 42\n", 0);
+}
+END_TEST
+
 /* The page cache: shared read-only file pages, copied on write. */
 START_TEST(test_exec_pcache_cow)
 {
@@ -845,6 +854,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_exec_malformed_elf);
 	tcase_add_test(tc, test_exec_image);
 	tcase_add_test(tc, test_exec_pcache_cow);
+	tcase_add_test(tc, test_exec_elf_fuzz);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

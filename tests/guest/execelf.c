@@ -122,12 +122,65 @@ static void try(const char *name, const struct img *m, size_t len)
 	unlink(path);
 }
 
-int main(void)
+/*
+ * execelf fuzz N SEED: N random mutations of the well-formed image (a few
+ * bytes of its headers and program headers changed, sometimes cut short),
+ * each exec'd in a child that SIGALRM ends after a second. What each one
+ * does is its own business; the kernel under it must survive every one, and
+ * still run the well-formed image afterwards.
+ */
+static int fuzz(long n, unsigned seed)
+{
+	static struct img m;
+	long outcomes[4] = { 0 };
+	char path[] = "/tmp/execelf.fuzz";
+
+	srandom(seed);
+	for (long i = 0; i < n; i++) {
+		unsigned char *b = (unsigned char *)&m;
+		size_t len = sizeof(m);
+		pid_t pid;
+		int st;
+
+		img_static(&m);
+		for (int k = 1 + random() % 4; k > 0; k--) {
+			size_t at = (size_t)random() % (sizeof(Elf64_Ehdr) + 2 * sizeof(Elf64_Phdr));
+
+			b[at] = random() % 3 ? (unsigned char)random() : b[at] ^ (1u << (random() % 8));
+		}
+		if (random() % 8 == 0)
+			len = (size_t)random() % sizeof(m);
+		put(path, &m, len, 0755);
+		pid = fork();
+		if (pid == 0) {
+			char *argv[] = { path, NULL }, *envp[] = { NULL };
+
+			alarm(1);
+			execve(path, argv, envp);
+			_exit(100);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) != pid) {
+			printf("fuzz: lost child %ld\n", i);
+			return 1;
+		}
+		outcomes[WIFSIGNALED(st) ? 0 : WEXITSTATUS(st) == 100 ? 1 : WEXITSTATUS(st) == 42 ? 2 : 3]++;
+	}
+	unlink(path);
+	fprintf(stderr, "fuzz: %ld images: %ld killed, %ld refused, %ld ran, %ld other exits\n", n,
+		outcomes[0], outcomes[1], outcomes[2], outcomes[3]);
+	img_static(&m);
+	try("fuzz: then the well-formed image", &m, sizeof(m));
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	static struct img m;
 	const size_t full = sizeof(m);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "fuzz"))
+		return fuzz(argc > 2 ? atol(argv[2]) : 200, argc > 3 ? (unsigned)atol(argv[3]) : 1);
 	img_static(&m);
 	try("well-formed", &m, full);
 	try("empty file", &m, 0);
