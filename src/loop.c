@@ -90,6 +90,10 @@ int loop_watch(int fd, void (*fn)(void *), void *arg)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
 
+	/* Watches set up before the loop runs (the memory limit's timer). */
+	if (loop_epfd < 0 && (loop_epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		return -1;
+
 	if (loop_epfd < 0 || fd < 0)
 		return -EBADF;
 	if ((size_t)fd >= nwatchers) {
@@ -490,7 +494,7 @@ static void umk_signal(const struct signalfd_siginfo *si, int *terms)
 int loop_run(int sfd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = sfd };
-	int epfd = epoll_create1(EPOLL_CLOEXEC);
+	int epfd = loop_epfd >= 0 ? loop_epfd : epoll_create1(EPOLL_CLOEXEC);
 	bool listening = false;
 
 	spin_ns = (uint64_t)config.spin_us * 1000;

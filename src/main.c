@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include "config.h"
 #include "umk/exec.h"
+#include "umk/oom.h"
 #include "umk/pcache.h"
 #include "umk/launch.h"
 #include "umk/cow.h"
@@ -58,6 +59,9 @@ static void usage(FILE *f)
 "                         as `[pid N] name(args) = result` on stderr\n"
 "      --trace-file FILE  write the trace to FILE instead\n"
 "      --stats            at exit, print `umk-stats: stops=N` (ptrace stops taken)\n"
+"  -m, --memory SIZE      limit the guest's memory to SIZE (bytes, or K, M, G, T):\n"
+"                         over it, umk's OOM killer kills the process with the\n"
+"                         highest badness, as Linux's (default: no limit)\n"
 "      --spin-us N        after serving a stop, poll N microseconds for the next\n"
 "                         one before sleeping (default 10; 0: never; off when\n"
 "                         umk may use only one CPU)\n"
@@ -131,6 +135,34 @@ static int find_program(const char *prog, char **env, char *out, size_t len)
 	return best;
 }
 
+/* SIZE: a number of bytes, or with a K, M, G or T suffix (powers of 1024);
+ * at least 1 MiB. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (end == s || errno || s[0] == '-')
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	}
+	if (*end == 'i' && end[1] == 'B')
+		end += 2;
+	else if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v > (~0ULL >> shift) || (v << shift) < (1ULL << 20))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -141,6 +173,7 @@ static int cmd_run(int argc, char **argv)
 		{ "trace-file", required_argument, NULL, 'T' },
 		{ "stats", no_argument, NULL, 'S' },
 		{ "spin-us", required_argument, NULL, 'P' },
+		{ "memory", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -163,7 +196,7 @@ static int cmd_run(int argc, char **argv)
 	env = env_set(env, termkv);
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+r:H:e:t::h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:H:e:t::m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			root = optarg;
@@ -206,6 +239,12 @@ static int cmd_run(int argc, char **argv)
 			config.spin_us = (unsigned)v;
 			break;
 		}
+		case 'm':
+			if (parse_size(optarg, &config.memory_limit) < 0)
+				umk_die(UMK_EXIT_FAILURE,
+					"--memory wants a size of at least 1M (bytes, or with K, M, G or T), not '%s'",
+					optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -266,6 +305,8 @@ static int cmd_run(int argc, char **argv)
 		umk_die(UMK_EXIT_FAILURE, "cannot create the exec stub: %s", strerror(-e));
 	if ((e = pcache_init()) < 0)
 		umk_die(UMK_EXIT_FAILURE, "cannot create the page cache: %s", strerror(-e));
+	if ((e = oom_init()) < 0)
+		umk_die(UMK_EXIT_FAILURE, "cannot start the memory limit's timer: %s", strerror(-e));
 	pid = launch_init(prog, argv + optind, env, &orig, &err_fd);
 	if (pid < 0)
 		umk_die(UMK_EXIT_FAILURE, "cannot start the guest: %s", strerror(errno));

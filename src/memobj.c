@@ -36,6 +36,9 @@
 
 #define MEMOBJ_INITIAL (64ULL << 20)	/* sparse: costs address space only */
 
+/* Every memobj, for the memory limit (oom.c). */
+static struct memobj *all_objs;
+
 struct memobj *memobj_create(const char *name)
 {
 	struct memobj *o = calloc(1, sizeof(*o));
@@ -54,6 +57,10 @@ struct memobj *memobj_create(const char *name)
 	if (o->base == MAP_FAILED)
 		goto fail;
 	o->refcount = 1;
+	o->all_next = all_objs;
+	if (all_objs)
+		all_objs->all_prev = o;
+	all_objs = o;
 	return o;
 fail:
 	if (o->fd >= 0)
@@ -71,6 +78,12 @@ void memobj_put(struct memobj *o)
 {
 	if (!o || --o->refcount > 0)
 		return;
+	if (o->all_prev)
+		o->all_prev->all_next = o->all_next;
+	else
+		all_objs = o->all_next;
+	if (o->all_next)
+		o->all_next->all_prev = o->all_prev;
 	munmap(o->base, o->size);
 	close(o->fd);
 	free(o->deps);
@@ -189,6 +202,29 @@ static uint64_t take_stale(struct memobj *o, uint64_t off, uint64_t len, bool co
 		}
 	}
 	return warm;
+}
+
+uint64_t memobj_total_allocated(void)
+{
+	uint64_t n = 0;
+	struct stat st;
+
+	/* st_blocks: the pages the host has allocated to the file. */
+	for (struct memobj *o = all_objs; o; o = o->all_next)
+		if (fstat(o->fd, &st) == 0)
+			n += (uint64_t)st.st_blocks * 512;
+	return n;
+}
+
+void memobj_drop_stale_all(void)
+{
+	for (struct memobj *o = all_objs; o; o = o->all_next) {
+		for (size_t i = 0; i < o->nstale; i++)
+			fallocate(o->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				  (off_t)o->stale[i].off, (off_t)o->stale[i].len);
+		o->nstale = 0;
+		o->stale_bytes = 0;
+	}
 }
 
 /* Keep a freed range's pages if the budget allows; else punch them. */

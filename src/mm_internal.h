@@ -21,6 +21,7 @@
 #include "umk/handlers.h"
 #include "umk/inject.h"
 #include "umk/mm.h"
+#include "umk/oom.h"
 #include "umk/syscall.h"
 #include "umk/umk.h"
 
@@ -182,6 +183,7 @@ static inline long mm_enter(struct task *t)
 {
 	int r = mm_prepare(t);
 
+	oom_check();	/* memory grows where umk sees it: check the limit */
 	return r < 0 ? r : 0;
 }
 

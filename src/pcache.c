@@ -182,6 +182,19 @@ bool pcache_range(const struct pcache_entry *e, uint64_t foff, uint64_t len, uin
 	return true;
 }
 
+void pcache_reclaim(void)
+{
+	struct pcache_entry *e, *next;
+
+	for (e = pc.entries; e; e = next) {
+		next = e->next;
+		if (!e->refs) {
+			pc.unused_bytes -= e->len;
+			entry_free(e);
+		}
+	}
+}
+
 void pcache_stats(uint64_t *hits, uint64_t *misses)
 {
 	*hits = pc.hits;

@@ -315,6 +315,7 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	p->nofile_max = cp->nofile_max;
 	memcpy(p->comm, cp->comm, sizeof(p->comm));
 	p->personality = cp->personality;
+	p->oom_score_adj = cp->oom_score_adj;
 	change_pid(p, PIDTYPE_PGID, cp->pgrp);
 	change_pid(p, PIDTYPE_SID, cp->session);
 	if (pid_nr_ns(pid, ns) == 1)

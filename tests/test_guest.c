@@ -673,6 +673,33 @@ START_TEST(test_exec_elf_fuzz)
 }
 END_TEST
 
+/* --memory 64M: the hogs are OOM-killed (by syscalls, and by faults alone),
+ * the small sibling lives, umk says whom it killed and goes on. */
+START_TEST(test_exec_oom)
+{
+	struct run_result r;
+	int flags[] = { 0, H_UNPRIV };
+
+	for (int i = 0; i < (harness_is_root() ? 2 : 1); i++) {
+		ck_assert_int_eq(h_umk(&r, flags[i], 60, ARGV("--memory", "64M"), ARGV(G("oom"))), 0);
+		ck_assert_msg(!r.timed_out && r.code == 0 &&
+			      !strcmp(r.out, "mmap hog: killed by KILL\n"
+					     "fault hog: killed by KILL\n"
+					     "small one alive: 1\n"
+					     "small one: killed by TERM\n") &&
+			      strstr(r.err, "umk: out of memory: killed process 3 (oom) total-vm:") &&
+			      strstr(r.err, "umk: out of memory: killed process 4 (oom) total-vm:"),
+			      "exit %d\n%s\nstderr:\n%s", r.code, r.out, r.err);
+		h_free(&r);
+	}
+	/* A size umk cannot use is refused with one line and 125. */
+	ck_assert_int_eq(h_umk(&r, 0, 30, ARGV("--memory", "12x"), ARGV("/bin/true")), 0);
+	ck_assert_msg(r.code == 125 && strstr(r.err, "--memory wants a size"), "exit %d: %s",
+		      r.code, r.err);
+	h_free(&r);
+}
+END_TEST
+
 /* The page cache: shared read-only file pages, copied on write. */
 START_TEST(test_exec_pcache_cow)
 {
@@ -855,6 +882,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_exec_image);
 	tcase_add_test(tc, test_exec_pcache_cow);
 	tcase_add_test(tc, test_exec_elf_fuzz);
+	tcase_add_test(tc, test_exec_oom);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

@@ -67,6 +67,7 @@ struct memobj {
 	uint64_t stale_bytes;
 	struct cow_dep *deps;	/* extents waiting for another's data (cow.c) */
 	size_t ndeps, capdeps;
+	struct memobj *all_next, *all_prev;	/* every memobj (memobj_total_allocated) */
 };
 
 struct mm {
@@ -160,6 +161,11 @@ int memobj_copy(struct memobj *d, uint64_t doff, struct memobj *s, uint64_t soff
 /* Bytes of it that are resident (in all, or in a range). */
 uint64_t memobj_resident(const struct memobj *o);
 uint64_t memobj_resident_range(const struct memobj *o, uint64_t off, uint64_t len);
+
+/* Bytes the host has allocated to all of umk's memfds: the guest's memory. */
+uint64_t memobj_total_allocated(void);
+/* Punch every memobj's recycled pages (memory pressure). */
+void memobj_drop_stale_all(void);
 
 /* Free an extent once no guest thread can still be using it. */
 void mm_defer_free(struct mm *mm, uint64_t off, uint64_t len);

@@ -31,6 +31,8 @@ struct pcache_entry *pcache_get(int fd, const struct stat *st);
 void pcache_put(struct pcache_entry *e);
 /* The cache offset of the file's [foff, foff+len), if the entry holds it. */
 bool pcache_range(const struct pcache_entry *e, uint64_t foff, uint64_t len, uint64_t *off);
+/* Drop every cached file no mapping uses (memory pressure). */
+void pcache_reclaim(void);
 void pcache_stats(uint64_t *hits, uint64_t *misses);
 
 /* Give the cache-backed VMAs of t's mm in [start, end) private copies (t at

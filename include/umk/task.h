@@ -151,6 +151,7 @@ struct process {
 	struct rusage ru_children;	/* cumulative, of reaped descendants */
 
 	unsigned long personality;	/* personality(2), kept for exec's layout */
+	int oom_score_adj;		/* -1000..1000, inherited (oom.c) */
 	struct wait_queue wait_chldexit;	/* tasks sleeping in wait4/waitid */
 	char comm[16];
 };

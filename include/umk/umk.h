@@ -3,6 +3,7 @@
 #define UMK_UMK_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -21,6 +22,7 @@ struct umk_config {
 	bool stats;			/* --stats: report stop counts at exit */
 	unsigned spin_us;		/* --spin-us: stay awake this long after a stop */
 	int pid_max;
+	uint64_t memory_limit;		/* --memory: bytes the guest may hold, 0: none */
 };
 
 extern struct umk_config config;
