@@ -578,6 +578,9 @@ void exec_event(struct task *t)
 	}
 	memcpy(p->comm, b->comm, sizeof(p->comm));
 	memcpy(t->comm, b->comm, sizeof(t->comm));
+	/* /proc/PID/exe: the image loaded (a script's is its interpreter). */
+	free(p->exe);
+	p->exe = b->prog.guest ? xstrdup(b->prog.guest) : NULL;
 	/* A broken image dies of SIGSEGV, as on Linux: a guest's business, so
 	 * said only under --trace. */
 	if ((r = exec_load(t, b)) < 0 && !t->inj.dead && config.trace)

@@ -316,6 +316,7 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	memcpy(p->comm, cp->comm, sizeof(p->comm));
 	p->personality = cp->personality;
 	p->oom_score_adj = cp->oom_score_adj;
+	p->exe = cp->exe ? xstrdup(cp->exe) : NULL;
 	change_pid(p, PIDTYPE_PGID, cp->pgrp);
 	change_pid(p, PIDTYPE_SID, cp->session);
 	if (pid_nr_ns(pid, ns) == 1)
@@ -352,6 +353,7 @@ void process_free(struct process *p)
 	change_pid(p, PIDTYPE_SID, NULL);
 	pid_ns_put(p->pid_ns);
 	pid_ns_put(p->pid_ns_for_children);
+	free(p->exe);
 	kernel.nr_processes--;
 	free(p);
 }
