@@ -354,6 +354,19 @@ int cow_fork_prepare(struct task *t)
 	return 0;
 }
 
+bool cow_plan_takes(struct task *parent, const struct vma *v)
+{
+	struct mm *pm = parent->mm;
+	struct cow_plan *p = pm->plan;
+
+	if (!p || pm->plan_owner != parent)
+		return false;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->e[i].start == v->start && p->e[i].end == v->end && p->e[i].src == v->off)
+			return true;
+	return false;
+}
+
 bool cow_fork_vma(struct task *parent, const struct vma *v, struct vma *n)
 {
 	struct mm *pm = parent->mm;

@@ -4,6 +4,7 @@
  * umk's to apply; the rest is the host's business and runs natively.
  */
 #define _GNU_SOURCE
+#include "umk/pcache.h"
 #include "mm_internal.h"
 
 long sys_madvise(struct task *t, struct sysc *sc)
@@ -39,6 +40,16 @@ long sys_madvise(struct task *t, struct sysc *sc)
 	}
 	if (end == start)
 		return 0;
+	/* Frozen pages (pcache.c) drop to the file's or to zeros: make them
+	 * private again first. */
+	if (advice == MADV_DONTNEED || advice == MADV_FREE || advice == 24)
+		for (v = vma_find(&mm->vmas, start); v && v->start < end; v = vma_next(v))
+			if (pcache_frozen(v)) {
+				int pr = pcache_privatize(t, v->start, v->end);
+
+				if (pr < 0)
+					return pr == INJECT_DEAD ? pr : -ENOMEM;
+			}
 	for (v = vma_find(&mm->vmas, start); v && v->start < end; v = vma_next(v)) {
 		if (!private_mem(mm, v))
 			all_private = false;

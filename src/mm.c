@@ -510,10 +510,25 @@ static bool remap_run(const struct vma *a, const struct vma *b)
 	       a->prot == b->prot;
 }
 
+/* The bytes of the run of parent VMAs from v that the child can remap with
+ * one mmap: adjacent, the same protection, all copied eagerly. */
+static uint64_t run_len(struct task *parent, struct vma *v)
+{
+	struct mm *pm = parent->mm;
+	uint64_t n = v->end - v->start;
+
+	for (struct vma *w = v->next; w && w->start == w->prev->end && w->prot == v->prot &&
+	     private_extent(pm, w) && !(w->flags & VMA_DONTFORK) && !cow_plan_takes(parent, w);
+	     w = w->next)
+		n += w->end - w->start;
+	return n;
+}
+
 struct mm *mm_fork(struct task *parent)
 {
 	struct mm *pm = parent->mm, *cm;
 	struct vma *v, *last = NULL;
+	uint64_t run_off = 0, run_end = 0;	/* the run being laid out in the child */
 
 	if (!pm || mm_prepare(parent) < 0)
 		return NULL;
@@ -550,16 +565,23 @@ struct mm *mm_fork(struct task *parent)
 		*n = *v;
 		n->flags &= ~(VMA_LOCKED | VMA_LOCKONFAULT);	/* locks are not inherited */
 		if (private_extent(pm, v) && !cow_fork_vma(parent, v, n)) {
-			uint64_t llen = last ? last->end - last->start : 0;
 			int64_t off;
 
-			/* Right after the previous VMA's pages when they can grow
-			 * in place: the two remap as one. */
-			if (remap_run(last, v) &&
-			    memobj_grow(cm->mem, last->off, llen, llen + len) == 0)
-				off = (int64_t)(last->off + llen);
-			else
-				off = memobj_alloc(cm->mem, len, NULL);
+			/* A run of VMAs gets one extent, so one mmap remaps it. */
+			if (remap_run(last, v) && v->start < run_end) {
+				off = (int64_t)run_off;
+			} else {
+				uint64_t rl = run_len(parent, v);
+
+				off = memobj_alloc(cm->mem, rl, NULL);
+				if (off >= 0 && rl > len) {
+					run_off = (uint64_t)off;
+					run_end = v->start + rl;
+				} else {
+					run_end = 0;
+				}
+			}
+			run_off = (uint64_t)off + len;
 
 			if (off >= 0 && !(v->flags & VMA_WIPEONFORK))
 				cow_settle(pm->mem, v->off, len, false);

@@ -181,7 +181,14 @@ static inline long rewrite_result(struct sysc *sc, uint64_t match, uint64_t on_m
 
 static inline long mm_enter(struct task *t)
 {
-	int r = mm_prepare(t);
+	int r;
+
+	/* The first guest before its first execve is umk's own launch code
+	 * (and a sanitizer's allocator in it): its memory goes with the exec,
+	 * and umk cannot install descriptors into it yet. */
+	if (inject_listener() < 0)
+		return SYSC_NATIVE;
+	r = mm_prepare(t);
 
 	oom_check();	/* memory grows where umk sees it: check the limit */
 	return r < 0 ? r : 0;

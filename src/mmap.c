@@ -373,9 +373,57 @@ static long do_mprotect(struct task *t, uint64_t start, uint64_t len, uint64_t p
 	return SYSC_NATIVE;
 }
 
+#define FREEZE_MAX (1ULL << 20)
+
+/*
+ * A private range that has just become read-only, as a whole VMA (glibc's
+ * RELRO after relocation): move its pages into the page cache and have the
+ * guest's mprotect map them from there instead, with the same protection
+ * (pcache.c: fork children then share it with no remap, copy on write
+ * keeps them apart). Returns the rewritten call, or 0 to leave it alone.
+ */
+static long freeze(struct task *t, struct sysc *sc, uint64_t start, uint64_t len)
+{
+	struct mm *mm = t->mm;
+	struct vma *v = vma_lookup(&mm->vmas, start);
+	struct pcache_entry *e;
+	struct vfile *f, *old;
+
+	len = PAGE_ALIGN(len);
+	if (!v || v->start != start || v->end != start + len || len > FREEZE_MAX ||
+	    !private_mem(mm, v) || (v->prot & PROT_WRITE) ||
+	    (v->flags & (VMA_LOCKED | VMA_LOCKONFAULT | VMA_WIPEONFORK | VMA_DONTFORK | VMA_LAZY |
+			 VMA_REMAP)))
+		return 0;
+	cow_settle(mm->mem, v->off, len, true);
+	old = v->file;
+	if (!(f = vfile_new(old ? dup(old->fd) : -1)))
+		return 0;
+	if (!(e = pcache_freeze(mm->mem->base + v->off, len))) {
+		vfile_put(f);
+		return 0;
+	}
+	f->pc = e;
+	mm_defer_free(mm, v->off, len);	/* the guest maps it until the mmap runs */
+	memobj_put(v->obj);
+	v->obj = pcache_obj();
+	memobj_get(v->obj);
+	v->off = pcache_offset(e);
+	vfile_put(old);
+	v->file = f;
+	rewrite(sc, SYS_mmap, start, len, (uint64_t)v->prot, MAP_SHARED | MAP_FIXED, UMK_FD_PCACHE,
+		v->off);
+	return rewrite_result(sc, start, 0, (uint64_t)-ENOMEM);
+}
+
 long sys_mprotect(struct task *t, struct sysc *sc)
 {
-	return do_mprotect(t, sc->args[0], sc->args[1], sc->args[2]);
+	long r = do_mprotect(t, sc->args[0], sc->args[1], sc->args[2]), f;
+
+	if (r == SYSC_NATIVE && !(sc->args[2] & PROT_WRITE) &&
+	    (f = freeze(t, sc, sc->args[0], sc->args[1])))
+		return f;
+	return r;
 }
 
 long sys_pkey_mprotect(struct task *t, struct sysc *sc)

@@ -55,6 +55,7 @@ static long mremap_move(struct task *t, struct sysc *sc, struct vma *v, uint64_t
 	}
 	if (n->obj)
 		memobj_get(n->obj);
+	vfile_get(n->file);	/* n and v each hold their file from here on */
 	if (new_len > old_len)
 		mlock_populate(mm, new_addr + old_len, new_addr + new_len);
 	/* MREMAP_DONTUNMAP: what stays behind is no longer locked. */
@@ -96,6 +97,7 @@ static long mremap_move(struct task *t, struct sysc *sc, struct vma *v, uint64_t
 	 * had room to grow). */
 	if (v->obj)
 		memobj_put(v->obj);
+	vfile_put(v->file);
 	free(v);
 	return rewrite(sc, SYS_mremap, addr, old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED,
 		       new_addr, 0);

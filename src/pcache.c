@@ -17,6 +17,13 @@
  * text relocations) never changes another process's view. MADV_DONTNEED
  * drops nothing (the pages are the file's), as on Linux.
  *
+ * Fork: a private range that has become read-only (glibc's RELRO, after
+ * relocation) is moved into the cache too, "frozen", when its mprotect
+ * makes it so (the mprotect becomes an mmap of the cache: no extra stop).
+ * A fork child then shares it as it shares file text, with no remap, and
+ * the same copy on write keeps the two apart. MADV_DONTNEED on frozen pages
+ * first makes them private again (they must read as the file, or zeros).
+ *
  * Entries are whole files, held by the vfiles of the VMAs that map them;
  * unused ones stay cached up to PCACHE_KEEP bytes, least recently used out
  * first.
@@ -47,6 +54,7 @@ struct pcache_entry {
 	uint64_t off, len;	/* its extent of the cache memfd */
 	int refs;
 	uint64_t used;		/* LRU clock */
+	bool frozen;		/* a process's pages, not a file's (pcache_freeze) */
 	struct pcache_entry *next;
 };
 
@@ -129,7 +137,7 @@ struct pcache_entry *pcache_get(int fd, const struct stat *st)
 	if (!pc.obj || !S_ISREG(st->st_mode) || (uint64_t)st->st_size > PCACHE_MAX_FILE)
 		return NULL;
 	for (e = pc.entries; e; e = e->next)
-		if (same_file(e, st)) {
+		if (!e->frozen && same_file(e, st)) {
 			if (!e->refs++)
 				pc.unused_bytes -= e->len;
 			e->used = ++pc.clock;
@@ -170,8 +178,46 @@ void pcache_put(struct pcache_entry *e)
 {
 	if (!e || --e->refs > 0)
 		return;
+	if (e->frozen) {	/* nobody else can ever find it */
+		entry_free(e);
+		return;
+	}
 	pc.unused_bytes += e->len;
 	shrink();
+}
+
+struct pcache_entry *pcache_freeze(const void *src, uint64_t len)
+{
+	struct pcache_entry *e = calloc(1, sizeof(*e));
+	int64_t off;
+
+	if (!e)
+		return NULL;
+	off = memobj_alloc(pc.obj, len, NULL);
+	if (off < 0) {
+		free(e);
+		return NULL;
+	}
+	memcpy(pc.obj->base + off, src, len);
+	e->off = (uint64_t)off;
+	e->len = len;
+	e->refs = 1;
+	e->frozen = true;
+	e->next = pc.entries;
+	pc.entries = e;
+	return e;
+}
+
+uint64_t pcache_offset(const struct pcache_entry *e)
+{
+	return e->off;
+}
+
+bool pcache_frozen(const struct vma *v)
+{
+	const struct vfile *f = v->file;
+
+	return pcache_backed(v) && f && f->pc && f->pc->frozen;
 }
 
 bool pcache_range(const struct pcache_entry *e, uint64_t foff, uint64_t len, uint64_t *off)
@@ -188,7 +234,7 @@ void pcache_reclaim(void)
 
 	for (e = pc.entries; e; e = next) {
 		next = e->next;
-		if (!e->refs) {
+		if (!e->refs && !e->frozen) {
 			pc.unused_bytes -= e->len;
 			entry_free(e);
 		}

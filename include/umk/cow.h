@@ -37,6 +37,8 @@ bool cow_available(void);
  * VMAs the child gets lazily, write-protect them in the parent. */
 int cow_fork_prepare(struct task *t);
 /* mm_fork(): if v (the parent's) was planned, make n (the child's copy) lazy. */
+/* Whether the fork under way copies v lazily (cow_fork_vma would take it). */
+bool cow_plan_takes(struct task *parent, const struct vma *v);
 bool cow_fork_vma(struct task *parent, const struct vma *v, struct vma *n);
 /* mm_fork() is over (cm NULL when it failed): the child's userfaultfd. */
 void cow_fork_done(struct task *parent, struct mm *cm);

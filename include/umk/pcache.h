@@ -31,6 +31,12 @@ struct pcache_entry *pcache_get(int fd, const struct stat *st);
 void pcache_put(struct pcache_entry *e);
 /* The cache offset of the file's [foff, foff+len), if the entry holds it. */
 bool pcache_range(const struct pcache_entry *e, uint64_t foff, uint64_t len, uint64_t *off);
+/* A frozen copy of len bytes of a process's private memory (a referenced
+ * entry no lookup finds), or NULL. */
+struct pcache_entry *pcache_freeze(const void *src, uint64_t len);
+uint64_t pcache_offset(const struct pcache_entry *e);
+/* Whether v maps frozen pages. */
+bool pcache_frozen(const struct vma *v);
 /* Drop every cached file no mapping uses (memory pressure). */
 void pcache_reclaim(void);
 void pcache_stats(uint64_t *hits, uint64_t *misses);

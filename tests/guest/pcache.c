@@ -60,6 +60,36 @@ int main(int argc, char **argv)
 		printf("text back to r-x: %d\n", mprotect(text, 4096, PROT_READ | PROT_EXEC));
 	}
 
+	/* Private memory made read-only (as glibc's RELRO): a fork child that
+	 * makes its copy writable again changes nothing of ours; dropping it
+	 * reads zeros (anonymous) or the file (a file's private page). */
+	{
+		char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		strcpy(m, "sealed secret");
+		printf("anon made read-only: %d\n", mprotect(m, 8192, PROT_READ));
+		pid = fork();
+		if (pid == 0) {
+			printf("child: writable again: %d\n", mprotect(m, 8192, PROT_READ | PROT_WRITE));
+			strcpy(m, "child's");
+			printf("child sees %s\n", m);
+			_exit(0);
+		}
+		waitpid(pid, &status, 0);
+		printf("parent sees %s\n", m);
+		{
+			int pp[2];
+
+			if (pipe(pp) < 0 || write(pp[1], "x", 1) != 1)
+				return 1;
+			printf("read into it: %s\n", read(pp[0], m, 1) < 0 ? "EFAULT" : "went through");
+			close(pp[0]);
+			close(pp[1]);
+		}
+		madvise(m, 8192, MADV_DONTNEED);
+		printf("after MADV_DONTNEED: \"%s\"\n", m);
+	}
+
 	/* Two read-only private mappings of one file: write one. */
 	fd = mkstemp(path);
 	if (fd < 0 || write(fd, "file bytes\n", 11) != 11)
@@ -77,6 +107,13 @@ int main(int argc, char **argv)
 	/* mremap of a cached mapping moves its bytes. */
 	b = mremap(b, 4096, 8192, MREMAP_MAYMOVE);
 	printf("mremap'd b: %.10s\n", b == MAP_FAILED ? "failed" : b);
+	/* A file's private page written, made read-only, dropped: the file. */
+	a = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	memcpy(a, "PRIVATE", 7);
+	mprotect(a, 4096, PROT_READ);
+	printf("frozen file page: %.10s\n", a);
+	madvise(a, 4096, MADV_DONTNEED);
+	printf("dropped: %.10s\n", a);
 	close(fd);
 	unlink(path);
 
