@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,6 +36,20 @@
 #include "umk/umk.h"
 
 #define MEMOBJ_INITIAL (64ULL << 20)	/* sparse: costs address space only */
+
+/*
+ * Guests hold umk's memfds (and their guest_fd opens) and may call read()
+ * and write() on them: those stay unguarded in the filter, so that the
+ * kernel's seccomp cache lets the hottest syscalls skip the filter. Their
+ * file position is parked far past anything umk maps, so a read() there is
+ * at the end of the file and a write() lands where no guest memory is. The
+ * calls that take an offset (pread, lseek, splice...) are guarded instead
+ * (seccomp.c), so nothing moves it back.
+ */
+void memobj_park(int fd)
+{
+	lseek(fd, (off_t)(1ULL << 62), SEEK_SET);
+}
 
 /* Every memobj, for the memory limit (oom.c). */
 static struct memobj *all_objs;
@@ -56,6 +71,16 @@ struct memobj *memobj_create(const char *name)
 		       o->fd, 0);
 	if (o->base == MAP_FAILED)
 		goto fail;
+	/* umk's SEEK_DATA walks use an open of their own: the guests' file
+	 * position (shared with o->fd) stays parked. */
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", o->fd);
+		if ((o->qfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			goto fail;
+	}
+	memobj_park(o->fd);
 	o->refcount = 1;
 	o->all_next = all_objs;
 	if (all_objs)
@@ -63,6 +88,8 @@ struct memobj *memobj_create(const char *name)
 	all_objs = o;
 	return o;
 fail:
+	if (o->base && o->base != MAP_FAILED)
+		munmap(o->base, o->size);
 	if (o->fd >= 0)
 		close(o->fd);
 	free(o);
@@ -85,6 +112,7 @@ void memobj_put(struct memobj *o)
 	if (o->all_next)
 		o->all_next->all_prev = o->all_prev;
 	munmap(o->base, o->size);
+	close(o->qfd);
 	close(o->fd);
 	free(o->deps);
 	free(o->free);
@@ -104,8 +132,14 @@ static int memobj_reserve(struct memobj *o, uint64_t need)
 		size *= 2;
 	if (size > (1ULL << 46))
 		return -ENOMEM;
-	if (ftruncate(o->fd, (off_t)size) < 0)
-		return -ENOMEM;
+	/* A guest write() at the parked position (memobj_park) may have made
+	 * the file longer already: the seal forbids shrinking it back. */
+	if (ftruncate(o->fd, (off_t)size) < 0) {
+		struct stat st;
+
+		if (fstat(o->fd, &st) < 0 || (uint64_t)st.st_size < size)
+			return -ENOMEM;
+	}
 	nb = mremap(o->base, o->size, size, MREMAP_MAYMOVE);
 	if (nb == MAP_FAILED)
 		return -ENOMEM;
@@ -123,10 +157,10 @@ static bool next_data(const struct memobj *o, uint64_t *pos, uint64_t end, uint6
 
 	if (*pos >= end)
 		return false;
-	data = lseek(o->fd, (off_t)*pos, SEEK_DATA);
+	data = lseek(o->qfd, (off_t)*pos, SEEK_DATA);
 	if (data < 0 || (uint64_t)data >= end)
 		return false;
-	hole = lseek(o->fd, data, SEEK_HOLE);
+	hole = lseek(o->qfd, data, SEEK_HOLE);
 	if (hole < 0 || (uint64_t)hole > end)
 		hole = (off_t)end;
 	*ds = (uint64_t)data;

@@ -76,7 +76,10 @@ int mm_global_init(void)
 	 * their mapping of it, or a write(), fails at the host. */
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", scratch.fd);
 	scratch.guest_fd = open(path, O_RDONLY | O_CLOEXEC);
-	return scratch.guest_fd < 0 ? -errno : 0;
+	if (scratch.guest_fd < 0)
+		return -errno;
+	memobj_park(scratch.guest_fd);
+	return 0;
 }
 
 int mm_scratch_guest_fd(void)

@@ -75,7 +75,10 @@ int pcache_init(void)
 		return -ENOMEM;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", pc.obj->fd);
 	pc.guest_fd = open(path, O_RDONLY | O_CLOEXEC);
-	return pc.guest_fd < 0 ? -errno : 0;
+	if (pc.guest_fd < 0)
+		return -errno;
+	memobj_park(pc.guest_fd);
+	return 0;
 }
 
 int pcache_guest_fd(void)

@@ -13,13 +13,15 @@
  * with ENOSYS.
  *
  * umk's reserved descriptors (UMK_FD_BASE and up, see mm.h) are guarded in
- * the filter itself: every native syscall that takes a descriptor (read,
- * write, pread, splice, fallocate, ioctl, fcntl...), and close, dup, dup2
- * and dup3, is native only for descriptors below the base, and close_range
+ * the filter itself: the native syscalls that take a descriptor and an
+ * offset or change the file (pread, pwrite, lseek, splice, fallocate,
+ * ftruncate...; see fd_guarded), ioctl and fcntl, and close, dup, dup2 and
+ * dup3, are native only for descriptors below the base, and close_range
  * only for ranges ending below it; the rest traps and gets EBADF (or a
  * clamped range) from umk. So a guest can neither close umk's memfds nor
- * read, write or punch them. Numbers are compared on their low 32 bits, as
- * the kernel reads them. Syscall
+ * reach their contents (read and write find the file position parked past
+ * them, memobj_park). Numbers are compared on their low 32 bits, as the
+ * kernel reads them. Syscall
  * UMK_NR_NOTIFY goes to umk's user-notification listener (fd installation).
  */
 #include <errno.h>
@@ -83,10 +85,33 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /*
- * The descriptor arguments that must stay below the reserved ones: every
- * descriptor ('i') argument of a native syscall, so no read, write, mmap-free
- * splice or fallocate ever reaches umk's memfds; close, dup, dup2 and dup3;
- * close_range's last. Returns how many, their positions in pos.
+ * Native syscalls that could reach into umk's memfds through a descriptor
+ * at an offset of their choosing, or change them: these run natively only
+ * for descriptors below the reserved ones. read, write, readv and writev
+ * stay unconditional (the kernel's seccomp cache then skips the filter for
+ * them entirely): umk parks the files' positions out of reach instead
+ * (memobj_park), and nothing here can move them.
+ */
+static const int fd_guarded[] = {
+	SYS_pread64, SYS_pwrite64, SYS_preadv, SYS_pwritev, SYS_preadv2, SYS_pwritev2,
+	SYS_lseek, SYS_sendfile, SYS_splice, SYS_tee, SYS_vmsplice, SYS_copy_file_range,
+	SYS_fallocate, SYS_ftruncate, SYS_fchmod, SYS_fchown, SYS_fsetxattr, SYS_fremovexattr,
+	SYS_fadvise64, SYS_readahead, SYS_sync_file_range, SYS_flock,
+};
+
+static bool guarded_native(long nr)
+{
+	for (size_t i = 0; i < sizeof(fd_guarded) / sizeof(fd_guarded[0]); i++)
+		if (fd_guarded[i] == nr)
+			return true;
+	return false;
+}
+
+/*
+ * The descriptor arguments that must stay below the reserved ones: those
+ * of the calls above; close, dup, dup2 and dup3; the partially native ones
+ * (ioctl, fcntl: F_ADD_SEALS); close_range's last. Returns how many, their
+ * positions in pos.
  */
 static unsigned fd_args(long nr, unsigned pos[6])
 {
@@ -97,7 +122,7 @@ static unsigned fd_args(long nr, unsigned pos[6])
 		pos[0] = 1;
 		return 1;
 	}
-	if (d->cls != SC_NATIVE && nr != SYS_close && nr != SYS_dup && nr != SYS_dup2 &&
+	if (!guarded_native(nr) && nr != SYS_close && nr != SYS_dup && nr != SYS_dup2 &&
 	    nr != SYS_dup3 && !partial_of(nr))
 		return 0;
 	for (unsigned i = 0; d->args && d->args[i] && i < 6; i++)
@@ -209,6 +234,11 @@ int seccomp_build_and_load(bool trap_all, int *listener)
 out:
 	seccomp_release(ctx);
 	return r;
+}
+
+bool seccomp_fd_guarded(long nr)
+{
+	return guarded_native(nr);
 }
 
 bool seccomp_native_cmd(long nr, uint64_t cmd)

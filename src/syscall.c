@@ -19,6 +19,7 @@
 #include "umk/launch.h"
 #include "umk/mm.h"
 #include "umk/loop.h"
+#include "umk/seccomp.h"
 #include "umk/syscall.h"
 #include "umk/trace.h"
 #include "umk/umk.h"
@@ -157,7 +158,7 @@ void syscall_enter(struct task *t)
 	case SC_NATIVE:
 		/* Trapped for a descriptor at or above umk's reserved base (the
 		 * filter's guard), under --trace=all, or by a guest's own filter. */
-		for (int i = 0; d->args && d->args[i] && i < 6; i++)
+		for (int i = 0; seccomp_fd_guarded(sc->nr) && d->args[i] && i < 6; i++)
 			if (d->args[i] == 'i' && (uint32_t)sc->args[i] >= UMK_FD_BASE &&
 			    (int32_t)sc->args[i] >= 0) {
 				syscall_return(t, -EBADF);

@@ -33,7 +33,7 @@ START_TEST(test_platform_guest)
 		ck_assert_int_eq(h_umk(&r, flags[i], 60, NULL, ARGV(G("platform"))), 0);
 		for (const char *s = r.out; (s = strstr(s, ": ok\n")); s++)
 			oks++;
-		ck_assert_msg(!r.timed_out && r.code == 0 && !strstr(r.out, "FAILED") && oks == 33,
+		ck_assert_msg(!r.timed_out && r.code == 0 && !strstr(r.out, "FAILED") && oks == 35,
 			      "exit %d, %d checks ok\n%s\nstderr:\n%s", r.code, oks, r.out, r.err);
 		h_free(&r);
 	}

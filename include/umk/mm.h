@@ -53,6 +53,7 @@ struct extent {
 struct memobj {
 	int refcount;		/* VMAs that map it, plus one per mm that allocates from it */
 	int fd;			/* umk's descriptor (O_RDWR) */
+	int qfd;		/* umk's own open of it, for SEEK_DATA/SEEK_HOLE */
 	uint8_t *base;		/* umk's mapping of [0, size) */
 	uint64_t size;		/* file size; offsets below top are handed out */
 	uint64_t top;
@@ -166,6 +167,8 @@ int memobj_copy(struct memobj *d, uint64_t doff, struct memobj *s, uint64_t soff
 uint64_t memobj_resident(const struct memobj *o);
 uint64_t memobj_resident_range(const struct memobj *o, uint64_t off, uint64_t len);
 
+/* Park fd's file position out of reach of guest read()/write() (memobj.c). */
+void memobj_park(int fd);
 /* Bytes the host has allocated to all of umk's memfds: the guest's memory. */
 uint64_t memobj_total_allocated(void);
 /* Punch every memobj's recycled pages (memory pressure). */

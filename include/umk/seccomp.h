@@ -12,4 +12,7 @@ int seccomp_build_and_load(bool trap_all, int *listener);
 /* For ioctl/fcntl/prctl: would this command have run natively (no trap)? */
 bool seccomp_native_cmd(long nr, uint64_t cmd);
 
+/* Whether the filter keeps nr (a native syscall) off umk's descriptors. */
+bool seccomp_fd_guarded(long nr);
+
 #endif
