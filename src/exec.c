@@ -105,8 +105,14 @@ static int may_exec(struct task *t, const struct stat *st, int fd)
  */
 static int open_exec(const char *host, struct exec_file *f)
 {
-	int fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
+	struct stat st;
+	int fd;
 
+	/* Never open a device or a FIFO at all (may_open() refuses MAY_EXEC
+	 * on them first); the descriptor is checked again below. */
+	if (stat(host, &st) == 0 && !S_ISREG(st.st_mode))
+		return -EACCES;
+	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
 	if (fd < 0) {
 		int e = errno;
 
@@ -162,19 +168,22 @@ static int exec_file_fd(struct task *t, int gfd, struct exec_file *f)
 	if (dup < 0)
 		return dup;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dup);
-	f->fd = open(proc, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (f->fd < 0) {
+	{
 		struct stat st;
 
-		f->fd = -1;
-		if (fstat(dup, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* Not a regular file (a directory, a FIFO, a socket): EACCES,
+		 * without opening it again. */
+		if (fstat(dup, &st) < 0 || !S_ISREG(st.st_mode)) {
 			close(dup);
 			return -EACCES;
 		}
-		close(dup);
+	}
+	f->fd = open(proc, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	close(dup);
+	if (f->fd < 0) {
+		f->fd = -1;
 		return -EACCES;
 	}
-	close(dup);
 	f->guest = strdup(fd_guest_path(t, gfd, path, sizeof(path)) == 0 ? path : "");
 	if (!f->guest)
 		return -ENOMEM;
@@ -350,8 +359,12 @@ static int load_image(struct task *t, struct binprm *b, uint64_t room)
 			r = -ELOOP;
 			break;
 		}
-		/* A script the host could not open by name again: its fd was
-		 * close-on-exec (BINPRM_FLAGS_PATH_INACCESSIBLE). */
+		/* A script named by a close-on-exec descriptor: its interpreter
+		 * could not open /dev/fd/N (BINPRM_FLAGS_PATH_INACCESSIBLE). */
+		if (depth == 0 && b->path_inaccessible) {
+			r = -ENOENT;
+			break;
+		}
 		/* argv := interp [arg] filename argv[1..] */
 		{
 			char *h[3];
@@ -397,6 +410,25 @@ static int load_image(struct task *t, struct binprm *b, uint64_t room)
 			return r;
 		r = elf_read(b->interp.fd, &b->interp.im, true);
 	}
+	return r;
+}
+
+/* Whether the guest's descriptor fd is close-on-exec (its fdinfo's flags). */
+static bool guest_fd_cloexec(struct task *t, int fd)
+{
+	char path[64], line[128];
+	bool r = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", t->proc->host_tgid, fd);
+	if (!(f = fopen(path, "re")))
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "flags:", 6)) {
+			r = (strtoul(line + 6, NULL, 8) & O_CLOEXEC) != 0;
+			break;
+		}
+	fclose(f);
 	return r;
 }
 
@@ -447,6 +479,8 @@ static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 		r = -ENOMEM;
 		goto fail;
 	}
+	b->path_inaccessible = dirfd != AT_FDCWD && path[0] != '/' && dirfd >= 0 &&
+			       guest_fd_cloexec(t, dirfd);
 
 	/* do_open_execat() */
 	if (n == 0) {

@@ -44,6 +44,7 @@ struct binprm {
 	char *filename;		/* AT_EXECFN: the path as passed, or /dev/fd/N[/path] */
 	char comm[16];
 	unsigned long personality;
+	bool path_inaccessible;	/* named through a close-on-exec descriptor */
 };
 
 /* One-time setup: the stub's sealed memfd. 0 or -errno. */

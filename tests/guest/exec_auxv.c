@@ -293,6 +293,13 @@ int main(int argc, char **argv)
 	run("execveat(symlink, 0)", "/tmp/exec_auxv.link", AT_FDCWD, 0,
 	    (char *[]){ "l", "dump", NULL }, env);
 	run("execveat(\"\" without AT_EMPTY_PATH)", "", 8, 0, (char *[]){ "e", NULL }, env);
+	/* A script by a close-on-exec descriptor: its interpreter could not
+	 * open /dev/fd/N, so Linux refuses it. */
+	fd = open("/tmp/exec_auxv.s1", O_RDONLY | O_CLOEXEC);
+	dup3(fd, 10, O_CLOEXEC);
+	close(fd);
+	run("execveat(close-on-exec script fd, \"\", AT_EMPTY_PATH)", "", 10, AT_EMPTY_PATH,
+	    (char *[]){ "s", NULL }, env);
 	run("execveat(bad flags)", self, AT_FDCWD, 0x4, (char *[]){ "b", NULL }, env);
 
 	/* vfork: the parent resumes once the child has exec'd, and sees what
