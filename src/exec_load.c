@@ -63,7 +63,7 @@
 #define ELF_ET_DYN_BASE (((1ULL << 47) - PAGE) / 3 * 2)	/* DEFAULT_MAP_WINDOW / 3 * 2 */
 #define STACK_RND_MASK 0x3fffffULL			/* 64-bit: 16 GiB of stack randomness */
 #define STACK_GUARD_GAP (256 * PAGE)			/* stack_guard_gap */
-#define BRK_RND_RANGE 0x02000000ULL			/* arch_randomize_brk(): 32 MiB */
+#define BRK_RND_RANGE (1ULL << 30)			/* arch_randomize_brk(): 1 GiB on 64-bit (6.9 on) */
 
 static int stub_fd = -1;
 /* The host's auxiliary vector for umk itself: the hardware values a new

@@ -700,6 +700,15 @@ START_TEST(test_exec_oom)
 }
 END_TEST
 
+/* ASLR: stack, brk, mmap and a PIE move between execs, and stay put under
+ * personality(ADDR_NO_RANDOMIZE), as natively. */
+START_TEST(test_exec_aslr)
+{
+	h_expect_same(ARGV(G("aslr")));
+	h_expect_same(ARGV(G("aslr_spie")));
+}
+END_TEST
+
 /* The page cache: shared read-only file pages, copied on write. */
 START_TEST(test_exec_pcache_cow)
 {
@@ -883,6 +892,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_exec_pcache_cow);
 	tcase_add_test(tc, test_exec_elf_fuzz);
 	tcase_add_test(tc, test_exec_oom);
+	tcase_add_test(tc, test_exec_aslr);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
