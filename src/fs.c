@@ -172,11 +172,63 @@ static long translate_one(struct task *t, struct sysc *sc, unsigned flags, bool 
 }
 
 /* The generic path syscall: which calls follow a final symlink, which take flags. */
+/*
+ * readlink of /proc/self/exe, /proc/thread-self/exe or /proc/PID/exe: the
+ * guest path of the image umk loaded (what glibc's static start-up and
+ * programs that find their own files ask). 1 when it was that (result in
+ * *ret), 0 otherwise. The rest of /proc is the file view's.
+ */
+static int proc_exe_link(struct task *t, struct sysc *sc, long *ret)
+{
+	int pi = sc->nr == SYS_readlinkat ? 1 : 0;
+	uint64_t buf = sc->args[pi + 1];
+	int64_t len = (int64_t)(int32_t)sc->args[pi + 2];
+	char path[64], *end;
+	struct process *p = NULL;
+	const char *rest;
+	long n;
+
+	n = strncpy_from_guest(t, path, sc->args[pi], sizeof(path));
+	if (n <= 0 || strncmp(path, "/proc/", 6))
+		return 0;
+	rest = path + 6;
+	if (!strcmp(rest, "self/exe") || !strcmp(rest, "thread-self/exe")) {
+		p = t->proc;
+	} else {
+		long nr = strtol(rest, &end, 10);
+
+		if (end == rest || strcmp(end, "/exe") || nr <= 0 || nr > INT32_MAX)
+			return 0;
+		p = find_process_ns((pid_t)nr, task_active_pid_ns(t));
+		if (!p) {
+			*ret = -ENOENT;
+			return 1;
+		}
+	}
+	if (!p->exe) {
+		*ret = -ENOENT;
+		return 1;
+	}
+	if (len <= 0) {
+		*ret = -EINVAL;
+		return 1;
+	}
+	n = (long)strlen(p->exe);
+	if (n > len)
+		n = (long)len;
+	*ret = copy_to_guest(t, buf, p->exe, (size_t)n) ? -EFAULT : n;
+	return 1;
+}
+
 long sys_path_at(struct task *t, struct sysc *sc)
 {
 	unsigned flags = 0;
 	bool empty_ok = false;
 	uint64_t at = 0;
+	long ret;
+
+	if ((sc->nr == SYS_readlink || sc->nr == SYS_readlinkat) && proc_exe_link(t, sc, &ret))
+		return ret;
 
 	switch (sc->nr) {
 	case SYS_stat: case SYS_access: case SYS_chmod: case SYS_chown:

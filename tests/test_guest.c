@@ -709,6 +709,21 @@ START_TEST(test_exec_aslr)
 }
 END_TEST
 
+/* /proc/PID/exe: the guest's image, never the stub. */
+START_TEST(test_exec_proc_exe)
+{
+	h_expect_umk(ARGV(G("procexe")),
+		     "self: /usr/local/bin/procexe\n"
+		     "thread-self: /usr/local/bin/procexe\n"
+		     "pid 1, 8 bytes: /usr/loc\n"
+		     "no such pid: ENOENT\n"
+		     "bufsiz 0: EINVAL\n"
+		     "through a symlink: /usr/local/bin/procexe\n"
+		     "dynamic: /usr/local/bin/procexe_dyn\n"
+		     "/tmp/procexe.sh: /usr/local/bin/procexe\n", 0);
+}
+END_TEST
+
 /* The page cache: shared read-only file pages, copied on write. */
 START_TEST(test_exec_pcache_cow)
 {
@@ -893,6 +908,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_exec_elf_fuzz);
 	tcase_add_test(tc, test_exec_oom);
 	tcase_add_test(tc, test_exec_aslr);
+	tcase_add_test(tc, test_exec_proc_exe);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
