@@ -61,9 +61,15 @@ if [ -n "$guestbins" ] && [ -d "$guestbins" ]; then
 		fi
 	done
 fi
+# A set-user-ID copy of credexec owned by 1000 (only root can make it).
+if [ -f "$tmp/usr/local/bin/credexec" ] && [ "$(id -u)" = 0 ]; then
+	cp "$tmp/usr/local/bin/credexec" "$tmp/usr/local/bin/credexec_suid"
+	chown 1000:100 "$tmp/usr/local/bin/credexec_suid"
+fi
 chmod -R a+rX "$tmp"
 chmod 700 "$tmp/root"
 chmod 1777 "$tmp/tmp" "$tmp/var/tmp"
+[ -f "$tmp/usr/local/bin/credexec_suid" ] && chmod 4755 "$tmp/usr/local/bin/credexec_suid"
 
 rm -rf "$dest"
 mv "$tmp" "$dest"

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdbool.h>
+#include <sys/stat.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include "umk/cred.h"
@@ -50,6 +50,45 @@ static void emulate_setxuid(struct cred *n, const struct cred *old)
 				      (1ULL << CAP_DAC_READ_SEARCH) | (1ULL << CAP_FOWNER) |
 				      (1ULL << CAP_FSETID) | (1ULL << CAP_LINUX_IMMUTABLE) |
 				      (1ULL << CAP_MKNOD) | (1ULL << CAP_MAC_OVERRIDE));
+}
+
+bool cred_exec(struct cred *c, const struct stat *st, bool nosuid, bool nnp)
+{
+	const struct cred old = *c;
+	bool effective = false, is_setid, secure;
+
+	/* bprm_fill_uid(): set-user-ID and set-group-ID files, unless the
+	 * mount is nosuid or the task has no_new_privs. */
+	if (!nosuid && !nnp) {
+		if (st->st_mode & S_ISUID)
+			c->euid = st->st_uid;
+		if ((st->st_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+			c->egid = st->st_gid;
+	}
+	/* cap_bprm_creds_from_file(), with no file capabilities: pP' is the
+	 * ambient set (umk models none), unless root's rules apply. */
+	c->cap_permitted = 0;
+	if (!(c->securebits & SECBIT_NOROOT) && (c->uid == 0 || c->euid == 0)) {
+		c->cap_permitted = old.cap_bset | old.cap_inheritable;
+		effective = c->euid == 0;
+	}
+	is_setid = c->euid != old.uid || c->egid != old.gid;
+	/* A privilege gain under no_new_privs: the ids fall back (unless no
+	 * set-id file changed them: differing real and effective ids are
+	 * kept, as Linux 6.15 on), the capabilities are capped. */
+	if ((is_setid || (c->cap_permitted & ~old.cap_permitted)) && nnp) {
+		if (c->euid != old.euid || c->egid != old.egid) {
+			c->euid = c->uid;
+			c->egid = c->gid;
+		}
+		c->cap_permitted &= old.cap_permitted;
+	}
+	c->suid = c->fsuid = c->euid;
+	c->sgid = c->fsgid = c->egid;
+	c->cap_effective = effective ? c->cap_permitted : 0;
+	/* secureexec: a set-id exec, or a non-root caller that gains. */
+	secure = is_setid || (c->uid != 0 && (effective || c->cap_permitted));
+	return secure;
 }
 
 static void commit_uids(struct task *t, struct cred *n)

@@ -531,6 +531,11 @@ static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 		snprintf(b->comm, sizeof(b->comm), "%s", base ? base + 1 : name);
 	}
 	b->personality = t->proc->personality;
+	{
+		struct statvfs v;
+
+		b->nosuid = fstatvfs(b->prog.fd, &v) == 0 && (v.f_flag & ST_NOSUID);
+	}
 
 	/* The host execs the stub; umk loads the image at the exec event.
 	 * The host gets the guest's own vectors, so its new stack has room
@@ -612,6 +617,7 @@ void exec_event(struct task *t)
 	}
 	memcpy(p->comm, b->comm, sizeof(p->comm));
 	memcpy(t->comm, b->comm, sizeof(t->comm));
+	b->secure = cred_exec(&t->cred, &b->prog.st, b->nosuid, t->no_new_privs);
 	/* /proc/PID/exe: the image loaded (a script's is its interpreter). */
 	free(p->exe);
 	p->exe = b->prog.guest ? xstrdup(b->prog.guest) : NULL;

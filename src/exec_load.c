@@ -399,7 +399,7 @@ static size_t build_auxv(struct loader *l, uint64_t (*av)[2], uint64_t vdso)
 	NEW_AUX_ENT(AT_EUID, c->euid);
 	NEW_AUX_ENT(AT_GID, c->gid);
 	NEW_AUX_ENT(AT_EGID, c->egid);
-	NEW_AUX_ENT(AT_SECURE, 0);
+	NEW_AUX_ENT(AT_SECURE, l->b->secure);
 	NEW_AUX_ENT(AT_RANDOM, 0);
 	NEW_AUX_ENT(AT_HWCAP2, host_aux(AT_HWCAP2));
 	NEW_AUX_ENT(AT_EXECFN, 0);

@@ -230,6 +230,17 @@ long sys_prctl(struct task *t, struct sysc *sc)
 			return -EPERM;
 		t->cred.securebits = (unsigned)a2;
 		return 0;
+	case PR_SET_NO_NEW_PRIVS:
+		/* The guest's own flag (umk applies it at exec); the host's is
+		 * set for every guest, whatever the guest asks. */
+		if (a2 != 1 || sc->args[2] || sc->args[3] || sc->args[4])
+			return -EINVAL;
+		t->no_new_privs = true;
+		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		if (a2 || sc->args[2] || sc->args[3] || sc->args[4])
+			return -EINVAL;
+		return t->no_new_privs;
 	case PR_SET_NAME: {
 		char name[16] = "";
 		long n = strncpy_from_guest(t, name, a2, sizeof(name) - 1);

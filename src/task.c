@@ -280,6 +280,7 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	t->cred = creator->cred;
 	t->creator = creator;
 	memcpy(t->comm, creator->comm, sizeof(t->comm));
+	t->no_new_privs = creator->no_new_privs;
 	if (flags & CLONE_FS) {
 		t->fs = creator->fs;
 		t->fs->refcount++;

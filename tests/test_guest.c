@@ -724,6 +724,14 @@ START_TEST(test_exec_proc_exe)
 }
 END_TEST
 
+/* Credentials across exec: saved ids, capabilities recomputed, AT_SECURE,
+ * set-user-ID files and no_new_privs, as natively. */
+START_TEST(test_exec_creds)
+{
+	h_expect_same(ARGV(G("credexec")));
+}
+END_TEST
+
 /* The page cache: shared read-only file pages, copied on write. */
 START_TEST(test_exec_pcache_cow)
 {
@@ -909,6 +917,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_exec_oom);
 	tcase_add_test(tc, test_exec_aslr);
 	tcase_add_test(tc, test_exec_proc_exe);
+	tcase_add_test(tc, test_exec_creds);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

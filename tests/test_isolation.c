@@ -22,7 +22,7 @@ static const char expected[] =
 	"pidfd_getfd EPERM\nio_uring_setup ENOSYS\nuserfaultfd EPERM\nbpf EPERM\n"
 	"perf_event_open EACCES\nname_to_handle_at EOPNOTSUPP\nopen_by_handle_at EPERM\n"
 	"kexec_load EPERM\nreboot EPERM\nmount EPERM\nunshare_user EPERM\n"
-	"x32_getpid ENOSYS\nint80 refused\nraise_hard_limit EPERM\nno_new_privs 1\n";
+	"x32_getpid ENOSYS\nint80 refused\nraise_hard_limit EPERM\nno_new_privs 0\n";
 
 static pid_t start_sentinel(int flags)
 {

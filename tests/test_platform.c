@@ -150,6 +150,20 @@ START_TEST(test_host_maps_memfd)
 
 		if (pid <= 0 || host_ppid(pid) != umk)
 			continue;
+		/* Whatever the guest's own flag says, the host's no_new_privs is
+		 * set and it holds no capability. */
+		{
+			char st[4096] = "";
+			FILE *sf;
+
+			snprintf(path, sizeof(path), "/proc/%d/status", pid);
+			sf = fopen(path, "r");
+			ck_assert_ptr_nonnull(sf);
+			st[fread(st, 1, sizeof(st) - 1, sf)] = 0;
+			fclose(sf);
+			ck_assert_msg(strstr(st, "NoNewPrivs:\t1") && strstr(st, "CapEff:\t0000000000000000"),
+				      "guest %d on the host: %s", pid, st);
+		}
 		/* What the host runs is umk's exec stub, never the guest's file. */
 		{
 			char exe[PATH_MAX] = "";

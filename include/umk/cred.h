@@ -2,6 +2,7 @@
 #ifndef UMK_CRED_H
 #define UMK_CRED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -18,6 +19,12 @@ struct cred {
 };
 
 void cred_init_root(struct cred *c, uid_t uid, gid_t gid);
+struct stat;
+/* What exec of the file st does to c (bprm_fill_uid() and commoncap's
+ * cap_bprm_creds_from_file(), with no file capabilities): set-id bits unless
+ * nosuid or no_new_privs, capabilities recomputed. True for a secure exec
+ * (AT_SECURE). */
+bool cred_exec(struct cred *c, const struct stat *st, bool nosuid, bool nnp);
 /* The guest's CAP_* check, as Linux's capable(). */
 int cred_capable(const struct cred *c, int cap);
 

@@ -45,6 +45,8 @@ struct binprm {
 	char comm[16];
 	unsigned long personality;
 	bool path_inaccessible;	/* named through a close-on-exec descriptor */
+	bool secure;		/* AT_SECURE */
+	bool nosuid;		/* the program's mount ignores set-id bits */
 };
 
 /* One-time setup: the stub's sealed memfd. 0 or -errno. */

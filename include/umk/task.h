@@ -175,6 +175,7 @@ struct task {
 	/* Linux's task comm: the thread's name (PR_SET_NAME). The host's is
 	 * the stub's after an exec, so umk keeps the guest's. */
 	char comm[16];
+	bool no_new_privs;		/* PR_SET_NO_NEW_PRIVS, the guest's (the host's is always set) */
 	int exit_code;			/* wait status word of this thread's death */
 	int pdeath_signal;
 	struct task *creator;		/* thread that forked it: __WNOTHREAD */

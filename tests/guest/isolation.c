@@ -93,6 +93,8 @@ int main(int argc, char **argv)
 	getrlimit(RLIMIT_NOFILE, &rl);
 	rl.rlim_max += 1;
 	probe("raise_hard_limit", setrlimit(RLIMIT_NOFILE, &rl));
+	/* The guest's own flag, as on a fresh Linux system (0); the host's,
+	 * always set, is checked from the host (test_platform.c). */
 	printf("no_new_privs %d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
 	return 0;
 }
