@@ -361,8 +361,13 @@ static void handle_status(pid_t tid, int status, const struct rusage *ru)
 		return;
 	case PTRACE_EVENT_EXEC:
 		ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg);
-		if ((pid_t)msg != tid)
+		if ((pid_t)msg != tid) {
+			/* The stop was recorded on the old leader's task: the
+			 * exec'ing thread's is this event, not its execve entry. */
 			t = exec_takeover(tid, (pid_t)msg);
+			t->stop = STOP_EVENT;
+			t->stop_status = status;
+		}
 		exec_event(t);
 		if (config.trace)
 			trace_exit(t, 0);

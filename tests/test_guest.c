@@ -732,6 +732,13 @@ START_TEST(test_exec_creds)
 }
 END_TEST
 
+/* execve from a non-leader thread (de_thread), as natively. */
+START_TEST(test_exec_from_thread)
+{
+	h_expect_same(ARGV(G("threadexec")));
+}
+END_TEST
+
 /* The page cache: shared read-only file pages, copied on write. */
 START_TEST(test_exec_pcache_cow)
 {
@@ -918,6 +925,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_exec_aslr);
 	tcase_add_test(tc, test_exec_proc_exe);
 	tcase_add_test(tc, test_exec_creds);
+	tcase_add_test(tc, test_exec_from_thread);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
