@@ -124,7 +124,7 @@ static _Noreturn void child(int sync_fd, int err_fd, const char *path, char *con
 		errno = -r;
 		goto fail;
 	}
-	if ((r = seccomp_build_and_load(config.trace >= 2, &listener)) < 0) {
+	if ((r = seccomp_load_built(&listener)) < 0) {
 		errno = -r;
 		goto fail;
 	}
@@ -154,6 +154,16 @@ pid_t launch_init(const char *guest_path, char *const argv[], char *const envp[]
 		guest_nofile.rlim_max = UMK_NOFILE_MAX;
 	if (guest_nofile.rlim_cur > guest_nofile.rlim_max)
 		guest_nofile.rlim_cur = guest_nofile.rlim_max;
+	/* The filter is compiled here, in umk, before the fork: the child
+	 * only loads it. */
+	{
+		int r = seccomp_build(config.trace >= 2);
+
+		if (r < 0) {
+			errno = -r;
+			return -1;
+		}
+	}
 	pid = fork();
 	if (pid < 0)
 		return -1;

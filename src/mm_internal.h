@@ -44,6 +44,9 @@
 #ifndef PROT_SEM
 #define PROT_SEM 0x8
 #endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 #ifndef MADV_SOFT_OFFLINE
 #define MADV_SOFT_OFFLINE 101
 #endif

@@ -25,6 +25,10 @@
  * UMK_NR_NOTIFY goes to umk's user-notification listener (fd installation).
  */
 #include <errno.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdlib.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
@@ -195,7 +199,37 @@ static int allow_except(scmp_filter_ctx ctx, int nr, unsigned arg, const uint32_
 	return allow_range(ctx, nr, arg, lo, 0xffffffffULL);
 }
 
-int seccomp_build_and_load(bool trap_all, int *listener)
+/* The program seccomp_build() made, for seccomp_load_built(). */
+static struct sock_filter *prog;
+static unsigned short prog_len;
+
+/* Have libseccomp write the BPF program of ctx into memory (a memfd). */
+static int export_prog(scmp_filter_ctx ctx)
+{
+	int fd = memfd_create("umk-bpf", MFD_CLOEXEC), r = 0;
+	off_t len;
+
+	if (fd < 0)
+		return -errno;
+	if ((r = seccomp_export_bpf(ctx, fd)) < 0)
+		goto out;
+	len = lseek(fd, 0, SEEK_END);
+	if (len <= 0 || len % (off_t)sizeof(*prog) || len / (off_t)sizeof(*prog) > BPF_MAXINSNS) {
+		r = -EINVAL;
+		goto out;
+	}
+	prog = malloc((size_t)len);
+	if (!prog || pread(fd, prog, (size_t)len, 0) != len) {
+		r = -ENOMEM;
+		goto out;
+	}
+	prog_len = (unsigned short)(len / (off_t)sizeof(*prog));
+out:
+	close(fd);
+	return r;
+}
+
+int seccomp_build(bool trap_all)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRACE(0));
 	int nr, r = -ENOMEM;
@@ -229,12 +263,26 @@ int seccomp_build_and_load(bool trap_all, int *listener)
 	}
 	if ((r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, UMK_NR_NOTIFY, 0)) < 0)
 		goto out;
-	r = seccomp_load(ctx);
-	if (r == 0)
-		*listener = seccomp_notify_fd(ctx);
+	r = export_prog(ctx);
 out:
 	seccomp_release(ctx);
 	return r;
+}
+
+int seccomp_load_built(int *listener)
+{
+	struct sock_fprog fp = { .len = prog_len, .filter = prog };
+	long fd;
+
+	if (!prog)
+		return -EINVAL;
+	/* The program has a notify rule: ask for the listener, as
+	 * libseccomp's own load does. no_new_privs is the caller's. */
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &fp);
+	if (fd < 0)
+		return -errno;
+	*listener = (int)fd;
+	return 0;
 }
 
 bool seccomp_fd_guarded(long nr)

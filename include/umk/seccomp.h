@@ -5,10 +5,14 @@
 #include <stdint.h>
 #include <sys/syscall.h>
 
-/* Build the filter from the syscall table and install it on the calling thread.
- * trap_all (--trace=all): every syscall traps. Returns 0 or -errno; *listener
- * gets the user-notification descriptor (see inject.h). */
-int seccomp_build_and_load(bool trap_all, int *listener);
+/* Build the filter's BPF program from the syscall table, once, in umk
+ * (libseccomp takes milliseconds over it). trap_all (--trace=all): every
+ * syscall traps. Returns 0 or -errno. */
+int seccomp_build(bool trap_all);
+/* Install the program built on the calling thread (the first guest, after
+ * no_new_privs): 0 or -errno; *listener gets the user-notification
+ * descriptor (see inject.h). */
+int seccomp_load_built(int *listener);
 /* For ioctl/fcntl/prctl: would this command have run natively (no trap)? */
 bool seccomp_native_cmd(long nr, uint64_t cmd);
 
