@@ -229,10 +229,27 @@ out:
 	return r;
 }
 
+/* The program compiled at build time (gen-bpf), linked into umk only. */
+extern const unsigned umk_bpf_len __attribute__((weak));
+extern const struct sock_filter umk_bpf_prog[] __attribute__((weak));
+
+const struct sock_filter *seccomp_built(unsigned *len)
+{
+	*len = prog_len;
+	return prog;
+}
+
 int seccomp_build(bool trap_all)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRACE(0));
+	scmp_filter_ctx ctx;
 	int nr, r = -ENOMEM;
+
+	if (!trap_all && umk_bpf_prog && &umk_bpf_len && umk_bpf_len) {
+		prog = (struct sock_filter *)umk_bpf_prog;
+		prog_len = (unsigned short)umk_bpf_len;
+		return 0;
+	}
+	ctx = seccomp_init(SCMP_ACT_TRACE(0));
 
 	if (!ctx)
 		return -ENOMEM;

@@ -9,6 +9,9 @@
  * (libseccomp takes milliseconds over it). trap_all (--trace=all): every
  * syscall traps. Returns 0 or -errno. */
 int seccomp_build(bool trap_all);
+/* The program built (len instructions), or NULL. */
+struct sock_filter;
+const struct sock_filter *seccomp_built(unsigned *len);
 /* Install the program built on the calling thread (the first guest, after
  * no_new_privs): 0 or -errno; *listener gets the user-notification
  * descriptor (see inject.h). */
