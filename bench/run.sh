@@ -72,6 +72,11 @@ done
 for f in $(ldd "$BIN/bench-dyntrue" 2>/dev/null | sed -n 's|.*[ 	]\(/[^ ]*\) (0x.*|\1|p'); do
 	mkdir -p "$broot$(dirname "$f")" && cp -L "$f" "$broot$f" || fail "cannot copy $f into the rootfs"
 done
+# And ld.so's cache, as a Debian root has one (without it ld.so probes a
+# dozen directories per library, each a trapped path syscall).
+if command -v ldconfig >/dev/null 2>&1; then
+	ldconfig -r "$broot" 2>/dev/null || true
+fi
 ROOT=$broot
 
 if command -v timeout >/dev/null 2>&1; then
