@@ -475,10 +475,10 @@ static int setup_stack(struct loader *l, uint64_t *sp)
 	if (r == 0) {
 		*sp = out.sp;
 		mm->start_stack = out.sp;
-		mm->arg_start = out.arg_start;
-		mm->arg_end = out.arg_end;
-		mm->env_start = out.env_start;
-		mm->env_end = out.env_end;
+		mm->bounds.arg_start = out.arg_start;
+		mm->bounds.arg_end = out.arg_end;
+		mm->bounds.env_start = out.env_start;
+		mm->bounds.env_end = out.env_end;
 	}
 	return r;
 }
@@ -519,10 +519,10 @@ static int load(struct loader *l)
 	}
 	if (!l->nmap)
 		return -ENOEXEC;
-	mm->start_code = l->prog.start_code;
-	mm->end_code = l->prog.end_code;
-	mm->start_data = l->prog.start_data;
-	mm->end_data = l->prog.end_data;
+	mm->bounds.start_code = l->prog.start_code;
+	mm->bounds.end_code = l->prog.end_code;
+	mm->bounds.start_data = l->prog.start_data;
+	mm->bounds.end_data = l->prog.end_data;
 
 	/* brk: past the image; for a static PIE, at ELF_ET_DYN_BASE. */
 	mm->start_brk = mm->brk = l->prog.brk;

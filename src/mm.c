@@ -542,14 +542,7 @@ struct mm *mm_fork(struct task *parent)
 	cm->start_brk = pm->start_brk;
 	cm->brk = pm->brk;
 	cm->start_stack = pm->start_stack;
-	cm->arg_start = pm->arg_start;
-	cm->arg_end = pm->arg_end;
-	cm->env_start = pm->env_start;
-	cm->env_end = pm->env_end;
-	cm->start_code = pm->start_code;
-	cm->end_code = pm->end_code;
-	cm->start_data = pm->start_data;
-	cm->end_data = pm->end_data;
+	cm->bounds = pm->bounds;
 	/* The family's memfd: the child inherited the parent's descriptor. */
 	if (pm->mem) {
 		cm->mem = pm->mem;

@@ -158,12 +158,13 @@ void syscall_enter(struct task *t)
 	case SC_NATIVE:
 		/* Trapped for a descriptor at or above umk's reserved base (the
 		 * filter's guard), under --trace=all, or by a guest's own filter. */
-		for (int i = 0; seccomp_fd_guarded(sc->nr) && d->args[i] && i < 6; i++)
-			if (d->args[i] == 'i' && (uint32_t)sc->args[i] >= UMK_FD_BASE &&
-			    (int32_t)sc->args[i] >= 0) {
-				syscall_return(t, -EBADF);
-				return;
-			}
+		if (seccomp_fd_guarded(sc->nr))
+			for (int i = 0; i < 6 && d->args[i]; i++)
+				if (d->args[i] == 'i' && (uint32_t)sc->args[i] >= UMK_FD_BASE &&
+				    (int32_t)sc->args[i] >= 0) {
+					syscall_return(t, -EBADF);
+					return;
+				}
 		syscall_native(t);
 		break;
 	case SC_DENIED:

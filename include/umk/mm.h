@@ -83,9 +83,11 @@ struct mm {
 	uint64_t start_brk, brk;
 	uint64_t start_stack;
 	/* Where exec put the vectors and the image (/proc/PID/cmdline, environ,
-	 * stat): Linux's mm->arg_start and friends. */
-	uint64_t arg_start, arg_end, env_start, env_end;
-	uint64_t start_code, end_code, start_data, end_data;
+	 * stat): Linux's mm->arg_start and friends; a fork copies them. */
+	struct mm_bounds {
+		uint64_t arg_start, arg_end, env_start, env_end;
+		uint64_t start_code, end_code, start_data, end_data;
+	} bounds;
 	unsigned def_flags;	/* VMA flags every new mapping gets: mlockall(MCL_FUTURE) */
 
 	/* Scratch window (0: not mapped yet). */
