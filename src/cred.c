@@ -31,6 +31,55 @@ int cred_capable(const struct cred *c, int cap)
 	return (c->cap_effective >> cap) & 1;
 }
 
+bool cred_in_group(const struct cred *c, gid_t g)
+{
+	if (g == c->fsgid)
+		return true;
+	for (int i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == g)
+			return true;
+	return false;
+}
+
+/*
+ * generic_permission(): the owner's, the group's or the others' bits of
+ * st, then the capabilities that override them (CAP_DAC_OVERRIDE: anything
+ * but executing a file with no x bit; CAP_DAC_READ_SEARCH: reading, and
+ * searching directories).
+ */
+int cred_permission(const struct cred *c, const struct stat *st, int mask)
+{
+	unsigned mode = st->st_mode;
+	bool dir = S_ISDIR(mode);
+
+	mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
+	if (c->fsuid == st->st_uid)
+		mode >>= 6;
+	else if (cred_in_group(c, st->st_gid))
+		mode >>= 3;
+	if ((mask & ~mode & 7) == 0)
+		return 0;
+	if (dir) {
+		if (!(mask & MAY_WRITE) && cred_capable(c, CAP_DAC_READ_SEARCH))
+			return 0;
+		if (cred_capable(c, CAP_DAC_OVERRIDE))
+			return 0;
+		return -EACCES;
+	}
+	if (mask == MAY_READ && cred_capable(c, CAP_DAC_READ_SEARCH))
+		return 0;
+	if (cred_capable(c, CAP_DAC_OVERRIDE) &&
+	    (!(mask & MAY_EXEC) || (st->st_mode & 0111)))
+		return 0;
+	return -EACCES;
+}
+
+/* inode_owner_or_capable() */
+bool cred_owner_or_capable(const struct cred *c, const struct stat *st)
+{
+	return c->fsuid == st->st_uid || cred_capable(c, CAP_FOWNER);
+}
+
 /* cap_emulate_setxuid(): what a change of uids does to the capability sets. */
 static void emulate_setxuid(struct cred *n, const struct cred *old)
 {

@@ -36,6 +36,7 @@
 #include "umk/exec_stack.h"
 #include "umk/fork.h"
 #include "umk/fs.h"
+#include "umk/mount.h"
 #include "umk/handlers.h"
 #include "umk/mm.h"
 #include "umk/syscall.h"
@@ -78,12 +79,12 @@ void binprm_free(struct binprm *b)
  * The execute permission of open_exec(): may_open(MAY_EXEC) with the
  * guest's credentials, on a mount that allows exec.
  */
-static int may_exec(struct task *t, const struct stat *st, int fd)
+static int may_exec(struct task *t, const struct stat *st, int fd, unsigned mnt_flags)
 {
 	struct statvfs v;
 	unsigned bit;
 
-	if (fstatvfs(fd, &v) == 0 && (v.f_flag & ST_NOEXEC))
+	if ((mnt_flags & MNT_NOEXEC) || (fstatvfs(fd, &v) == 0 && (v.f_flag & ST_NOEXEC)))
 		return -EACCES;
 	if (cred_capable(&t->cred, CAP_DAC_OVERRIDE))
 		return (st->st_mode & 0111) ? 0 : -EACCES;
@@ -103,16 +104,17 @@ static int may_exec(struct task *t, const struct stat *st, int fd)
  * lookup resolved every symlink already; O_NOFOLLOW makes a final one that
  * was not to be followed (AT_SYMLINK_NOFOLLOW) ELOOP, as Linux.
  */
-static int open_exec(const char *host, struct exec_file *f)
+static int open_exec(const struct nameidata *nd, struct exec_file *f)
 {
-	struct stat st;
 	int fd;
 
 	/* Never open a device or a FIFO at all (may_open() refuses MAY_EXEC
 	 * on them first); the descriptor is checked again below. */
-	if (stat(host, &st) == 0 && !S_ISREG(st.st_mode))
+	if (S_ISLNK(nd->st.st_mode))
+		return -ELOOP;	/* AT_SYMLINK_NOFOLLOW: do_open_execat() */
+	if (!S_ISREG(nd->st.st_mode) || !nd->last[0])
 		return -EACCES;
-	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
+	fd = openat(nd->dfd, nd->last, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
 	if (fd < 0) {
 		int e = errno;
 
@@ -122,6 +124,7 @@ static int open_exec(const char *host, struct exec_file *f)
 										      : -EACCES;
 	}
 	f->fd = fd;
+	f->mnt_flags = nd->mnt->flags;
 	return 0;
 }
 
@@ -134,7 +137,7 @@ static int exec_file_check(struct task *t, struct exec_file *f)
 		return -errno;
 	if (!S_ISREG(f->st.st_mode))
 		return -EACCES;
-	if ((r = may_exec(t, &f->st, f->fd)))
+	if ((r = may_exec(t, &f->st, f->fd, f->mnt_flags)))
 		return r;
 	return 0;
 }
@@ -143,17 +146,18 @@ static int exec_file_check(struct task *t, struct exec_file *f)
 static int exec_file_open(struct task *t, int dirfd, const char *path, unsigned lookup,
 			  struct exec_file *f)
 {
-	struct resolved *res = malloc(sizeof(*res));
+	struct nameidata *nd = malloc(sizeof(*nd));
 	int r;
 
-	if (!res)
+	if (!nd)
 		return -ENOMEM;
-	r = task_lookup(t, dirfd, path, lookup | LOOKUP_MUST_EXIST, res);
+	r = task_namei_path(t, dirfd, path, lookup | LOOKUP_MUST_EXIST, nd);
 	if (r == 0)
-		r = open_exec(res->host, f);
-	if (r == 0 && !(f->guest = strdup(res->guest)))
+		r = open_exec(nd, f);
+	if (r == 0 && !(f->guest = strdup(nd->guest)))
 		r = -ENOMEM;
-	free(res);
+	nd_release(nd);
+	free(nd);
 	return r ? r : exec_file_check(t, f);
 }
 
@@ -534,7 +538,8 @@ static long do_exec(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 	{
 		struct statvfs v;
 
-		b->nosuid = fstatvfs(b->prog.fd, &v) == 0 && (v.f_flag & ST_NOSUID);
+		b->nosuid = (b->prog.mnt_flags & MNT_NOSUID) ||
+			    (fstatvfs(b->prog.fd, &v) == 0 && (v.f_flag & ST_NOSUID));
 	}
 
 	/* The host execs the stub; umk loads the image at the exec event.

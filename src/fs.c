@@ -1,7 +1,10 @@
 /*
- * Path-taking syscalls: every guest path is resolved by umk against the
- * task's root and cwd (path.c); the host then runs the call on the absolute
- * host path. chdir/getcwd/chroot keep the guest's fs_struct.
+ * What the path-taking syscalls share: the guest's descriptors seen from
+ * umk, the walk of a guest path for a task (namei.c), and the few calls
+ * the host must run on a host path (socket addresses, inotify and fanotify
+ * watches). The calls themselves live by subsystem: fs_open.c (open,
+ * access, chdir, chroot), fs_stat.c (stat, readlink, statfs), fs_dir.c
+ * (directory entries), fs_attr.c (ownership, modes, times, xattrs).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +24,7 @@
 #define OPEN_HOW_SIZE_VER0 24
 #endif
 #include "umk/fs.h"
+#include "umk/mount.h"
 #include "umk/mm.h"
 #include "umk/handlers.h"
 #include "umk/syscall.h"
@@ -36,7 +40,7 @@ static int proc_fd(struct task *t, int fd, char *host, size_t len, struct stat *
 	char link[64];
 	ssize_t n;
 
-	if (fd < 0)
+	if (fd < 0 || fd >= UMK_FD_BASE)
 		return -EBADF;
 	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->host_tid, fd);
 	if (stat(link, st) < 0)
@@ -70,7 +74,7 @@ int fd_guest_path(struct task *t, int fd, char *out, size_t len)
 
 	if (r)
 		return r;
-	return path_host_to_guest(host, out, len) ? -ENOENT : 0;
+	return mount_host_to_guest(host, out, len) ? -ENOENT : 0;
 }
 
 int fd_guest_dir(struct task *t, int dirfd, char *out, size_t len)
@@ -89,43 +93,91 @@ int fd_guest_dir(struct task *t, int dirfd, char *out, size_t len)
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
 	/* A directory outside the view cannot be a base (it cannot be opened either). */
-	return path_host_to_guest(host, out, len) ? -EBADF : 0;
+	return mount_host_to_guest(host, out, len) ? -EBADF : 0;
 }
 
-int task_lookup(struct task *t, int dirfd, const char *path, unsigned flags,
-		struct resolved *out)
+int task_namei_path(struct task *t, int dirfd, const char *path, unsigned flags,
+		    struct nameidata *nd)
 {
-	char base[PATH_MAX];
-	struct path_ctx ctx = { t->fs->root, base };
 	int r;
 
+	nd_init(nd, t->fs->root, nd->basebuf, &t->cred, flags);
+	if (!path[0])
+		return -ENOENT;
 	if (path[0] != '/' || (flags & (LOOKUP_BENEATH | LOOKUP_IN_ROOT))) {
-		r = fd_guest_dir(t, dirfd, base, sizeof(base));
+		r = fd_guest_dir(t, dirfd, nd->basebuf, sizeof(nd->basebuf));
 		if (r)
 			return r;
 	} else {
-		snprintf(base, sizeof(base), "%s", t->fs->root);
+		snprintf(nd->basebuf, sizeof(nd->basebuf), "%s", t->fs->root);
 	}
-	return path_lookup(&ctx, path, flags, out);
+	return namei(nd, path);
 }
 
-int translate_path_arg(struct task *t, struct sysc *sc, int di, int pi, unsigned flags,
-		       bool empty_ok, uint64_t *sp, struct resolved *res)
+int task_namei(struct task *t, int dirfd, uint64_t upath, unsigned flags, bool empty_ok,
+	       struct nameidata *nd)
 {
 	char path[PATH_MAX];
-	long n = strncpy_from_guest(t, path, sc->args[pi], sizeof(path));
-	int dirfd = di >= 0 ? (int)sc->args[di] : AT_FDCWD;
+	long n = strncpy_from_guest(t, path, upath, sizeof(path));
+
+	nd_init(nd, t->fs->root, nd->basebuf, &t->cred, flags);
+	if (n < 0)
+		return (int)n;
+	if (n == 0) {
+		if (!empty_ok)
+			return -ENOENT;
+		/* AT_EMPTY_PATH: the call acts on dirfd itself (on the cwd for
+		 * AT_FDCWD, which the host does not know: walk "." then). */
+		if (dirfd != AT_FDCWD)
+			return dirfd < 0 || dirfd >= UMK_FD_BASE ? -EBADF : 1;
+		snprintf(path, sizeof(path), ".");
+	}
+	return task_namei_path(t, dirfd, path, flags, nd);
+}
+
+/* The host path of a resolved guest path, for the few calls the host must
+ * run on a path (socket addresses, inotify): 0 or -ENAMETOOLONG. */
+static int nd_host_path(const struct nameidata *nd, char *host, size_t len)
+{
+	int r = mount_guest_to_host(nd->guest, host, len);
+	size_t hl;
+
+	if (r || !nd->trailing_slash)
+		return r;
+	hl = strlen(host);
+	if (hl + 2 > len)
+		return -ENAMETOOLONG;
+	host[hl] = '/';
+	host[hl + 1] = '\0';
+	return 0;
+}
+
+static uint64_t stack_start(struct sysc *sc)
+{
+	return arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE;
+}
+
+/* The host runs the call on the host path of the guest path args[pi]
+ * (dirfd args[di], or di < 0). 0, 1 (empty path, empty_ok) or -errno. */
+static int translate_path_arg(struct task *t, struct sysc *sc, int di, int pi, unsigned flags,
+			      bool empty_ok, uint64_t *sp)
+{
+	struct nameidata *nd = malloc(sizeof(*nd));
+	char host[HOST_PATH_MAX];
 	uint64_t addr;
 	int r;
 
-	if (n < 0)
-		return (int)n;
-	if (n == 0 && empty_ok)
-		return 1;
-	r = task_lookup(t, dirfd, path, flags, res);
+	if (!nd)
+		return -ENOMEM;
+	r = task_namei(t, di >= 0 ? (int)sc->args[di] : AT_FDCWD, sc->args[pi], flags, empty_ok,
+		       nd);
+	if (r == 0)
+		r = nd_host_path(nd, host, sizeof(host));
+	nd_release(nd);
+	free(nd);
 	if (r)
 		return r;
-	r = push_to_guest_stack(t, sp, res->host, strlen(res->host) + 1, &addr);
+	r = push_to_guest_stack(t, sp, host, strlen(host) + 1, &addr);
 	if (r)
 		return r;
 	sc->args[pi] = addr;
@@ -135,360 +187,33 @@ int translate_path_arg(struct task *t, struct sysc *sc, int di, int pi, unsigned
 	return 0;
 }
 
-static uint64_t stack_start(struct sysc *sc)
-{
-	return arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE;
-}
-
-/* Positions of the dirfd ('f') and path ('s') arguments from the table. */
-static void path_positions(const struct syscall_desc *d, int *di, int *pi)
-{
-	int i;
-
-	*di = -1;
-	*pi = -1;
-	for (i = 0; d->args[i] && i < 6; i++) {
-		if (d->args[i] == 'f' && *pi < 0)
-			*di = i;
-		if (d->args[i] == 's') {
-			*pi = i;
-			return;
-		}
-	}
-}
-
-static long translate_one(struct task *t, struct sysc *sc, unsigned flags, bool empty_ok)
-{
-	struct resolved *res = malloc(sizeof(*res));
-	uint64_t sp = stack_start(sc);
-	int di, pi, r;
-
-	if (!res)
-		return -ENOMEM;
-	path_positions(sc->desc, &di, &pi);
-	r = translate_path_arg(t, sc, di, pi, flags, empty_ok, &sp, res);
-	free(res);
-	return r < 0 ? r : SYSC_NATIVE;
-}
-
-/* The generic path syscall: which calls follow a final symlink, which take flags. */
 /*
- * readlink of /proc/self/exe, /proc/thread-self/exe or /proc/PID/exe: the
- * guest path of the image umk loaded (what glibc's static start-up and
- * programs that find their own files ask). 1 when it was that (result in
- * *ret), 0 otherwise. The rest of /proc is the file view's.
+ * inotify_add_watch and fanotify_mark: the watch belongs to the guest's own
+ * descriptor, so the host must run them, on a host path. (A rename race
+ * between umk's walk and the host's can move the watch, never an open:
+ * watching reads nothing.)
  */
-static int proc_exe_link(struct task *t, struct sysc *sc, long *ret)
-{
-	int pi = sc->nr == SYS_readlinkat ? 1 : 0;
-	uint64_t buf = sc->args[pi + 1];
-	int64_t len = (int64_t)(int32_t)sc->args[pi + 2];
-	char path[64], *end;
-	struct process *p = NULL;
-	const char *rest;
-	long n;
-
-	n = strncpy_from_guest(t, path, sc->args[pi], sizeof(path));
-	if (n <= 0 || strncmp(path, "/proc/", 6))
-		return 0;
-	rest = path + 6;
-	if (!strcmp(rest, "self/exe") || !strcmp(rest, "thread-self/exe")) {
-		p = t->proc;
-	} else {
-		long nr = strtol(rest, &end, 10);
-
-		if (end == rest || strcmp(end, "/exe") || nr <= 0 || nr > INT32_MAX)
-			return 0;
-		p = find_process_ns((pid_t)nr, task_active_pid_ns(t));
-		if (!p) {
-			*ret = -ENOENT;
-			return 1;
-		}
-	}
-	if (!p->exe) {
-		*ret = -ENOENT;
-		return 1;
-	}
-	if (len <= 0) {
-		*ret = -EINVAL;
-		return 1;
-	}
-	n = (long)strlen(p->exe);
-	if (n > len)
-		n = (long)len;
-	*ret = copy_to_guest(t, buf, p->exe, (size_t)n) ? -EFAULT : n;
-	return 1;
-}
-
-long sys_path_at(struct task *t, struct sysc *sc)
-{
-	unsigned flags = 0;
-	bool empty_ok = false;
-	uint64_t at = 0;
-	long ret;
-
-	if ((sc->nr == SYS_readlink || sc->nr == SYS_readlinkat) && proc_exe_link(t, sc, &ret))
-		return ret;
-
-	switch (sc->nr) {
-	case SYS_stat: case SYS_access: case SYS_chmod: case SYS_chown:
-	case SYS_truncate: case SYS_statfs: case SYS_setxattr: case SYS_getxattr:
-	case SYS_listxattr: case SYS_removexattr: case SYS_utime: case SYS_utimes:
-	case SYS_faccessat: case SYS_fchmodat:
-		flags = LOOKUP_FOLLOW;
-		break;
-	case SYS_newfstatat: case SYS_faccessat2:
-		at = sc->args[3];
-		goto atflags;
-	case SYS_statx:
-		at = sc->args[2];
-		goto atflags;
-	case SYS_fchownat:
-		at = sc->args[4];
-	atflags:
-		flags = (at & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
-		empty_ok = at & AT_EMPTY_PATH;
-		break;
-	case SYS_readlinkat:
-		empty_ok = true;	/* readlinkat(fd, "") reads the link fd names */
-		break;
-	default:	/* lstat, readlink, mkdir, mknod, rmdir, unlink, l*xattr, lchown */
-		break;
-	}
-	return translate_one(t, sc, flags, empty_ok);
-}
-
-static unsigned open_lookup_flags(uint64_t oflags)
-{
-	if (oflags & O_NOFOLLOW)
-		return 0;
-	/* O_CREAT|O_EXCL never follows a final symlink (it fails with EEXIST). */
-	if ((oflags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-		return 0;
-	return LOOKUP_FOLLOW;
-}
-
-long sys_open(struct task *t, struct sysc *sc)
-{
-	return translate_one(t, sc, open_lookup_flags(sc->args[1]), false);
-}
-
-long sys_openat(struct task *t, struct sysc *sc)
-{
-	return translate_one(t, sc, open_lookup_flags(sc->args[2]), false);
-}
-
-long sys_creat(struct task *t, struct sysc *sc)
-{
-	return translate_one(t, sc, 0, false);
-}
-
-/*
- * openat2: RESOLVE_BENEATH, RESOLVE_IN_ROOT and RESOLVE_NO_SYMLINKS are
- * applied by umk's walk (the host sees an absolute path, which it would refuse
- * under them); the host gets a copy of open_how without those bits.
- */
-long sys_openat2(struct task *t, struct sysc *sc)
-{
-	struct open_how how;
-	uint64_t size = sc->args[3], sp = stack_start(sc), addr;
-	unsigned flags;
-	struct resolved *res;
-	int r;
-
-	if (size < OPEN_HOW_SIZE_VER0)
-		return -EINVAL;
-	if (size > 4096)
-		return -E2BIG;
-	r = copy_struct_from_guest(t, &how, sizeof(how), sc->args[2], size);
-	if (r)
-		return r;
-	if ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT))
-		return -EINVAL;
-	flags = open_lookup_flags(how.flags);
-	if (how.resolve & RESOLVE_BENEATH)
-		flags |= LOOKUP_BENEATH;
-	if (how.resolve & RESOLVE_IN_ROOT)
-		flags |= LOOKUP_IN_ROOT;
-	if (how.resolve & RESOLVE_NO_SYMLINKS) {
-		flags |= LOOKUP_NO_SYMLINKS;
-		flags &= ~LOOKUP_FOLLOW;
-		if (!(how.flags & O_NOFOLLOW))
-			flags |= LOOKUP_FOLLOW;	/* a final symlink is then ELOOP */
-	}
-	res = malloc(sizeof(*res));
-	if (!res)
-		return -ENOMEM;
-	r = translate_path_arg(t, sc, 0, 1, flags, false, &sp, res);
-	free(res);
-	if (r < 0)
-		return r;
-	how.resolve &= ~(RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS |
-			 RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
-	r = push_to_guest_stack(t, &sp, &how, sizeof(how), &addr);
-	if (r)
-		return r;
-	sc->args[2] = addr;
-	sc->args[3] = sizeof(how);
-	return SYSC_NATIVE;
-}
-
-static void chdir_exit(struct task *t, struct sysc *sc)
-{
-	if (sc->ret == 0 && sc->path) {
-		free(t->fs->cwd);
-		t->fs->cwd = sc->path;
-		sc->path = NULL;
-	}
-}
-
-long sys_chdir(struct task *t, struct sysc *sc)
-{
-	struct resolved *res = malloc(sizeof(*res));
-	uint64_t sp = stack_start(sc);
-	int r;
-
-	if (!res)
-		return -ENOMEM;
-	r = translate_path_arg(t, sc, -1, 0, LOOKUP_FOLLOW | LOOKUP_MUST_EXIST, false, &sp, res);
-	if (r == 0) {
-		sc->path = xstrdup(res->guest);
-		sc->on_exit = chdir_exit;
-	}
-	free(res);
-	return r < 0 ? r : SYSC_NATIVE;
-}
-
-long sys_fchdir(struct task *t, struct sysc *sc)
-{
-	char guest[PATH_MAX];
-
-	/* The host checks the fd (EBADF, ENOTDIR, EACCES); umk learns the path. */
-	if (fd_guest_path(t, (int)sc->args[0], guest, sizeof(guest)) == 0) {
-		sc->path = xstrdup(guest);
-		sc->on_exit = chdir_exit;
-	}
-	return SYSC_NATIVE;
-}
-
-long sys_getcwd(struct task *t, struct sysc *sc)
-{
-	const char *cwd = t->fs->cwd, *root = t->fs->root;
-	size_t rl = strlen(root);
-	char buf[PATH_MAX + 16];
-	size_t len;
-
-	if (!strcmp(root, "/"))
-		snprintf(buf, sizeof(buf), "%s", cwd);
-	else if (!strncmp(cwd, root, rl) && (cwd[rl] == '/' || !cwd[rl]))
-		snprintf(buf, sizeof(buf), "%s", cwd[rl] ? cwd + rl : "/");
-	else	/* cwd outside the chroot: Linux says so */
-		snprintf(buf, sizeof(buf), "(unreachable)%s", cwd);
-	len = strlen(buf) + 1;
-	if (sc->args[1] < len)
-		return -ERANGE;
-	if (copy_to_guest(t, sc->args[0], buf, len))
-		return -EFAULT;
-	return (long)len;
-}
-
-long sys_chroot(struct task *t, struct sysc *sc)
-{
-	char path[PATH_MAX], host[HOST_PATH_MAX];
-	struct resolved *res;
-	struct stat st;
-	long n = strncpy_from_guest(t, path, sc->args[0], sizeof(path));
-	int r;
-
-	if (n < 0)
-		return n;
-	res = malloc(sizeof(*res));
-	if (!res)
-		return -ENOMEM;
-	r = task_lookup(t, AT_FDCWD, path, LOOKUP_FOLLOW | LOOKUP_MUST_EXIST, res);
-	if (r == 0) {
-		snprintf(host, sizeof(host), "%s", res->host);
-		if (stat(host, &st) < 0)
-			r = -errno;
-		else if (!S_ISDIR(st.st_mode))
-			r = -ENOTDIR;
-		else if (!cred_capable(&t->cred, CAP_SYS_CHROOT))
-			r = -EPERM;
-	}
-	if (r == 0) {
-		free(t->fs->root);
-		t->fs->root = xstrdup(res->guest);
-	}
-	free(res);
-	return r;
-}
-
-/* rename(old,new) / renameat(od,old,nd,new) / renameat2(...,flags): no following. */
-long sys_rename2(struct task *t, struct sysc *sc)
-{
-	struct resolved *res = malloc(sizeof(*res));
-	uint64_t sp = stack_start(sc);
-	bool at = sc->nr != SYS_rename;
-	int r;
-
-	if (!res)
-		return -ENOMEM;
-	r = translate_path_arg(t, sc, at ? 0 : -1, at ? 1 : 0, 0, false, &sp, res);
-	if (r == 0)
-		r = translate_path_arg(t, sc, at ? 2 : -1, at ? 3 : 1, 0, false, &sp, res);
-	free(res);
-	return r < 0 ? r : SYSC_NATIVE;
-}
-
-/* link(old,new) / linkat(od,old,nd,new,flags): old follows only with AT_SYMLINK_FOLLOW. */
-long sys_link2(struct task *t, struct sysc *sc)
-{
-	struct resolved *res = malloc(sizeof(*res));
-	uint64_t sp = stack_start(sc);
-	bool at = sc->nr == SYS_linkat;
-	uint64_t fl = at ? sc->args[4] : 0;
-	int r;
-
-	if (!res)
-		return -ENOMEM;
-	r = translate_path_arg(t, sc, at ? 0 : -1, at ? 1 : 0,
-			       (fl & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0,
-			       at && (fl & AT_EMPTY_PATH), &sp, res);
-	if (r >= 0)
-		r = translate_path_arg(t, sc, at ? 2 : -1, at ? 3 : 1, 0, false, &sp, res);
-	free(res);
-	return r < 0 ? r : SYSC_NATIVE;
-}
-
-/* symlink(target, linkpath): the target is content, only linkpath is a path. */
-long sys_symlink(struct task *t, struct sysc *sc)
-{
-	return translate_one(t, sc, 0, false);
-}
-
-/* utimensat(dirfd, NULL, ...) and futimesat(dirfd, NULL, ...) act on dirfd. */
-long sys_utimensat(struct task *t, struct sysc *sc)
-{
-	if (sc->args[1] == 0)
-		return SYSC_NATIVE;
-	if (sc->nr == SYS_utimensat)
-		return translate_one(t, sc, (sc->args[3] & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW,
-				     sc->args[3] & AT_EMPTY_PATH);
-	return translate_one(t, sc, LOOKUP_FOLLOW, false);
-}
-
 long sys_inotify_add_watch(struct task *t, struct sysc *sc)
 {
-	return translate_one(t, sc, (sc->args[2] & 0x02000000 /* IN_DONT_FOLLOW */) ? 0
-					: LOOKUP_FOLLOW, false);
+	uint64_t sp = stack_start(sc);
+	int r = translate_path_arg(t, sc, -1, 1,
+				   ((sc->args[2] & 0x02000000 /* IN_DONT_FOLLOW */) ? 0
+								   : LOOKUP_FOLLOW) |
+				   LOOKUP_MUST_EXIST, false, &sp);
+
+	return r < 0 ? r : SYSC_NATIVE;
 }
 
 long sys_fanotify_mark(struct task *t, struct sysc *sc)
 {
+	uint64_t sp = stack_start(sc);
+	int r;
+
 	if (sc->args[4] == 0)
 		return SYSC_NATIVE;
-	return translate_one(t, sc, (sc->args[1] & 0x04 /* FAN_MARK_DONT_FOLLOW */) ? 0
-					: LOOKUP_FOLLOW, false);
+	r = translate_path_arg(t, sc, 3, 4, ((sc->args[1] & 0x04 /* FAN_MARK_DONT_FOLLOW */) ? 0
+					     : LOOKUP_FOLLOW) | LOOKUP_MUST_EXIST, false, &sp);
+	return r < 0 ? r : SYSC_NATIVE;
 }
 
 /*
@@ -502,7 +227,8 @@ static int translate_sockaddr(struct task *t, uint64_t uaddr, uint64_t len, bool
 			      uint64_t *sp, uint64_t *naddr, uint64_t *nlen)
 {
 	struct sockaddr_un sun, out;
-	struct resolved *res;
+	struct nameidata *nd;
+	char host[HOST_PATH_MAX];
 	char path[sizeof(sun.sun_path) + 1];
 	size_t plen;
 	int r;
@@ -518,20 +244,24 @@ static int translate_sockaddr(struct task *t, uint64_t uaddr, uint64_t len, bool
 	plen = len - offsetof(struct sockaddr_un, sun_path);
 	memcpy(path, sun.sun_path, plen);
 	path[plen] = '\0';
-	res = malloc(sizeof(*res));
-	if (!res)
+	nd = malloc(sizeof(*nd));
+	if (!nd)
 		return -ENOMEM;
-	r = task_lookup(t, AT_FDCWD, path, follow ? LOOKUP_FOLLOW : 0, res);
-	if (r == 0 && strlen(res->host) >= sizeof(out.sun_path))
+	nd_init(nd, t->fs->root, t->fs->cwd, &t->cred, follow ? LOOKUP_FOLLOW : 0);
+	r = path[0] ? namei(nd, path) : -ENOENT;
+	if (r == 0)
+		r = nd_host_path(nd, host, sizeof(host));
+	nd_release(nd);
+	free(nd);
+	if (r == 0 && strlen(host) >= sizeof(out.sun_path))
 		r = -ENAMETOOLONG;
 	if (r == 0) {
 		memset(&out, 0, sizeof(out));
 		out.sun_family = AF_UNIX;
-		memcpy(out.sun_path, res->host, strlen(res->host));
+		memcpy(out.sun_path, host, strlen(host));
 		r = push_to_guest_stack(t, sp, &out, sizeof(out), naddr);
 		*nlen = sizeof(out);
 	}
-	free(res);
 	return r;
 }
 

@@ -30,6 +30,8 @@
 #include "umk/pcache.h"
 #include "umk/launch.h"
 #include "umk/mm.h"
+#include "umk/mount.h"
+#include "umk/task.h"
 #include "umk/seccomp.h"
 #include "umk/umk.h"
 
@@ -98,7 +100,8 @@ static int reserve_fds(void)
 	/* And the page cache (pcache.h), read-only. */
 	if (dup2(pcache_guest_fd(), UMK_FD_PCACHE) < 0)
 		return -errno;
-	return 0;
+	/* And the directories of the guest's mounts (mount.h). */
+	return mount_install_fds();
 }
 
 static _Noreturn void child(int sync_fd, int err_fd, const char *path, char *const argv[],
@@ -114,8 +117,9 @@ static _Noreturn void child(int sync_fd, int err_fd, const char *path, char *con
 	for (int s = 1; s < NSIG; s++)
 		sigaction(s, &dfl, NULL);
 	sigprocmask(SIG_SETMASK, mask, NULL);
-	if (chdir(config.root) < 0)
+	if (chdir(config.root[0] ? config.root : "/") < 0)
 		goto fail;
+	umask(kernel.init_umask);
 	if ((r = reserve_fds()) < 0) {
 		errno = -r;
 		goto fail;

@@ -28,7 +28,8 @@
 #include "umk/cow.h"
 #include "umk/mm.h"
 #include "umk/loop.h"
-#include "umk/path.h"
+#include "umk/mount.h"
+#include "umk/namei.h"
 #include "umk/syscall.h"
 #include "umk/task.h"
 #include "umk/umk.h"
@@ -52,6 +53,12 @@ static void usage(FILE *f)
 "Options for run:\n"
 "  -r, --root DIR         guest root filesystem (default: $UMK_ROOT or\n"
 "                         %s)\n"
+"  -b, --bind HOST:GUEST[:ro]\n"
+"                         show the host directory HOST at GUEST in the guest\n"
+"                         (repeatable; ro: read-only)\n"
+"      --ro               make the guest's root read-only (/tmp is then an empty\n"
+"                         writable directory of umk's)\n"
+"      --tmpfs GUEST      an empty writable directory at GUEST (repeatable)\n"
 "  -H, --hostname NAME    the guest's hostname (default: umk)\n"
 "  -e, --env K=V          set a guest environment variable (repeatable); the\n"
 "                         guest starts with PATH, HOME=/root and TERM only\n"
@@ -100,34 +107,47 @@ static const char *env_get(char **env, const char *key)
 	return NULL;
 }
 
+/* Does the guest path name a regular file (and is it executable)? 0, -ENOENT
+ * or -EACCES. */
+static int probe_program(const char *path)
+{
+	struct nameidata nd;
+	int r;
+
+	nd_init(&nd, "/", "/", NULL, LOOKUP_FOLLOW | LOOKUP_MUST_EXIST);
+	r = namei(&nd, path);
+	if (r == 0 && !S_ISREG(nd.st.st_mode))
+		r = -ENOENT;
+	else if (r == 0 && !(nd.st.st_mode & 0111))
+		r = -EACCES;
+	nd_release(&nd);
+	return r == 0 || r == -EACCES ? r : -ENOENT;
+}
+
 /* 0 found (guest path in out), -ENOENT, or -EACCES (found, not executable). */
 static int find_program(const char *prog, char **env, char *out, size_t len)
 {
-	struct path_ctx ctx = { "/", "/" };
-	struct resolved res;
 	const char *path = env_get(env, "PATH");
 	int best = -ENOENT;
 	char cand[PATH_MAX];
 
 	if (strchr(prog, '/')) {
 		snprintf(out, len, "%s", prog);
-		if (path_lookup(&ctx, prog, LOOKUP_FOLLOW | LOOKUP_MUST_EXIST, &res))
-			return -ENOENT;
-		return 0;
+		/* The guest's execve decides about EACCES and the rest. */
+		return probe_program(prog) == -ENOENT ? -ENOENT : 0;
 	}
 	for (const char *p = path ? path : DEFAULT_PATH; ; ) {
 		size_t dl = strcspn(p, ":");
-		struct stat st;
+		int r;
 
 		snprintf(cand, sizeof(cand), "%.*s/%s", (int)dl, dl ? p : ".", prog);
-		if (path_lookup(&ctx, cand, LOOKUP_FOLLOW | LOOKUP_MUST_EXIST, &res) == 0 &&
-		    stat(res.host, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (st.st_mode & 0111) {
-				snprintf(out, len, "%s", cand);
-				return 0;
-			}
-			best = -EACCES;
+		r = probe_program(cand);
+		if (r == 0) {
+			snprintf(out, len, "%s", cand);
+			return 0;
 		}
+		if (r == -EACCES)
+			best = -EACCES;
 		if (!p[dl])
 			break;
 		p += dl + 1;
@@ -168,6 +188,9 @@ static int cmd_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "hostname", required_argument, NULL, 'H' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "ro", no_argument, NULL, 'R' },
+		{ "tmpfs", required_argument, NULL, 'F' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "trace", optional_argument, NULL, 't' },
 		{ "trace-file", required_argument, NULL, 'T' },
@@ -196,10 +219,21 @@ static int cmd_run(int argc, char **argv)
 	env = env_set(env, termkv);
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+r:H:e:t::m:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:H:e:t::m:b:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			root = optarg;
+			break;
+		case 'b':
+			if (mount_add_bind(optarg) < 0)
+				return UMK_EXIT_FAILURE;
+			break;
+		case 'R':
+			mount_set_root_ro(true);
+			break;
+		case 'F':
+			if (mount_add_tmpfs(optarg) < 0)
+				return UMK_EXIT_FAILURE;
 			break;
 		case 'H':
 			if (strlen(optarg) > 64)
@@ -271,6 +305,13 @@ static int cmd_run(int argc, char **argv)
 		rootbuf[0] = '\0';	/* a host root: guest paths are host paths */
 	config.root = rootbuf;
 	config.root_len = strlen(rootbuf);
+	/* umk applies each guest's umask to what it creates for it. */
+	kernel.init_umask = umask(0);
+	if (mount_setup() < 0) {
+		mount_cleanup();
+		return UMK_EXIT_FAILURE;
+	}
+	atexit(mount_cleanup);
 
 	e = find_program(argv[optind], env, prog, sizeof(prog));
 	if (e == -ENOENT)

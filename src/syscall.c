@@ -129,7 +129,7 @@ void syscall_enter(struct task *t)
 	free(sc->path);
 	sc->path = NULL;
 	sc->args_dirty = sc->native = sc->exec_done = sc->exit_pending = false;
-	sc->regs_moved = sc->tramp_ok = sc->override = false;
+	sc->regs_moved = sc->tramp_ok = sc->override = sc->restart = false;
 	sc->scratch_used = 0;
 	t->stop = STOP_SECCOMP;
 	sc->on_exit = NULL;
@@ -288,6 +288,11 @@ void syscall_exit(struct task *t)
 			arch_set_return_value(&sc->regs, sc->ret);
 			changed = true;
 		}
+	}
+	if (sc->restart) {
+		/* Back to the guest's syscall instruction, which traps again. */
+		arch_restart_syscall(&sc->regs, sc->orig_nr);
+		changed = true;
 	}
 	if (changed)
 		arch_regs_store(t->host_tid, &sc->regs);

@@ -167,6 +167,7 @@ struct fs_struct *fs_copy(const struct fs_struct *fs)
 	n->refcount = 1;
 	n->root = xstrdup(fs->root);
 	n->cwd = xstrdup(fs->cwd);
+	n->umask = fs->umask;
 	return n;
 }
 
@@ -234,6 +235,7 @@ struct task *task_create_init(pid_t host_tid, const struct cred *cred, const cha
 	t->fs->refcount = 1;
 	t->fs->root = xstrdup("/");
 	t->fs->cwd = xstrdup("/");
+	t->fs->umask = kernel.init_umask;
 
 	t->uts = xcalloc(1, sizeof(*t->uts));
 	t->uts->refcount = 1;

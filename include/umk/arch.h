@@ -30,6 +30,8 @@ long arch_return_value(const struct arch_regs *r);
 void arch_set_return_value(struct arch_regs *r, long v);
 /* At a syscall-entry stop: do not run the syscall; return ret instead. */
 void arch_skip_syscall(struct arch_regs *r, long ret);
+/* At a syscall-exit stop: make the thread execute its syscall nr again. */
+void arch_restart_syscall(struct arch_regs *r, long nr);
 uint64_t arch_stack_pointer(const struct arch_regs *r);
 uint64_t arch_instruction_pointer(const struct arch_regs *r);
 

@@ -28,4 +28,15 @@ bool cred_exec(struct cred *c, const struct stat *st, bool nosuid, bool nnp);
 /* The guest's CAP_* check, as Linux's capable(). */
 int cred_capable(const struct cred *c, int cap);
 
+/* Permission masks, as Linux's MAY_*. */
+#define MAY_EXEC	0x01
+#define MAY_WRITE	0x02
+#define MAY_READ	0x04
+/* generic_permission() of c on a file with the metadata st: 0 or -EACCES. */
+int cred_permission(const struct cred *c, const struct stat *st, int mask);
+/* in_group_p(): g is c's fsgid or a supplementary group. */
+bool cred_in_group(const struct cred *c, gid_t g);
+/* inode_owner_or_capable(): c owns st or has CAP_FOWNER. */
+bool cred_owner_or_capable(const struct cred *c, const struct stat *st);
+
 #endif

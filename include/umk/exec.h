@@ -33,6 +33,7 @@ struct exec_file {
 	struct stat st;
 	struct elf_image im;
 	char *guest;		/* its path in the guest's view */
+	unsigned mnt_flags;	/* MNT_* of the guest mount it is on */
 };
 
 /* Linux's linux_binprm: one execve between its entry and the exec event. */

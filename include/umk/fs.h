@@ -2,8 +2,10 @@
 #ifndef UMK_FS_H
 #define UMK_FS_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include "task.h"
-#include "path.h"
+#include "namei.h"
 
 /* The guest path of an open directory fd of t (AT_FDCWD: its cwd). */
 int fd_guest_dir(struct task *t, int dirfd, char *out, size_t len);
@@ -12,16 +14,19 @@ int fd_guest_path(struct task *t, int fd, char *out, size_t len);
 /* umk's own duplicate of the guest's descriptor fd (the same open file), or
  * -EBADF (umk's reserved descriptors are never the guest's). */
 int guest_fd_get(struct task *t, int fd);
-/* Resolve a guest path (already copied in) for t relative to dirfd. */
-int task_lookup(struct task *t, int dirfd, const char *path, unsigned flags,
-		struct resolved *out);
 /*
- * Translate the path argument args[pi] (dirfd args[di], or di < 0) in place:
- * the host path is pushed below the guest's stack red zone and the argument
- * points at it. Returns 0, 1 when the call should run untouched (empty path
- * with AT_EMPTY_PATH), or -errno.
+ * Walk the guest path at upath for t (relative to dirfd) into nd, with
+ * t's root, cwd and credentials. 0; 1 when the path is empty and empty_ok
+ * (AT_EMPTY_PATH: the call acts on the guest's descriptor dirfd, which the
+ * host may use directly); or -errno. nd_release() nd either way.
  */
-int translate_path_arg(struct task *t, struct sysc *sc, int di, int pi, unsigned flags,
-		       bool empty_ok, uint64_t *sp, struct resolved *res);
+int task_namei(struct task *t, int dirfd, uint64_t upath, unsigned flags, bool empty_ok,
+	       struct nameidata *nd);
+
+/* The same for a path already in umk. */
+int task_namei_path(struct task *t, int dirfd, const char *path, unsigned flags,
+		    struct nameidata *nd);
+/* The final object is one of the guest's /dev devices: its host path. */
+bool nd_is_device(const struct nameidata *nd, char *host, size_t len);
 
 #endif

@@ -23,9 +23,12 @@ H(kill); H(tkill); H(tgkill); H(rt_sigqueueinfo); H(rt_tgsigqueueinfo);
 /* pidarg.c: pid-taking calls the host runs once the pid is translated */
 H(pid_arg0); H(prlimit64); H(ioprio_set); H(ioprio_get); H(kcmp); H(pidfd_open);
 H(fcntl); H(ioctl); H(timer_create);
-/* fs.c */
-H(path_at); H(open); H(openat); H(openat2); H(creat); H(chdir); H(fchdir);
-H(getcwd); H(chroot); H(rename2); H(link2); H(symlink); H(utimensat);
+/* fs_open.c, fs_stat.c, fs_dir.c, fs_attr.c, fs.c: paths */
+H(open); H(openat); H(openat2); H(creat); H(access); H(chdir); H(fchdir);
+H(getcwd); H(chroot); H(umask);
+H(stat); H(statx); H(readlink); H(statfs);
+H(mkdir); H(mknod); H(rmdir); H(unlink); H(rename2); H(link2); H(symlink);
+H(chmod); H(chown); H(utimensat); H(truncate); H(xattr);
 H(fanotify_mark); H(inotify_add_watch); H(sockaddr); H(sendto); H(sendmsg);
 H(sendmmsg);
 /* fdtable.c */

@@ -34,7 +34,7 @@ struct process;
 #define UMK_FD_MEM	(UMK_FD_BASE + 0)
 #define UMK_FD_SCRATCH	(UMK_FD_BASE + 1)
 #define UMK_FD_STUB	(UMK_FD_BASE + 5)	/* the exec stub (exec.h), read-only */
-#define UMK_FD_COUNT	8		/* room above the base the host limit allows */
+#define UMK_FD_COUNT	64		/* room above the base the host limit allows */
 #define UMK_NOFILE_MAX	UMK_FD_BASE	/* the hard limit a guest can have */
 
 /* The scratch window: the stub page, then SCRATCH_SLOT_PAGES per thread (room

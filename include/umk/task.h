@@ -69,6 +69,7 @@ struct sysc {
 	bool regs_moved;	/* injections ran: store regs even if args are unchanged */
 	bool tramp_ok;		/* never returns a restart code: may use the trampoline */
 	bool override;		/* the guest sees ov[1] if the host returns ov[0], else ov[2] */
+	bool restart;		/* on_exit: run the guest's call again from its entry */
 	uint32_t scratch_used;	/* bytes of the thread's scratch area this call filled */
 	uint64_t ov[3];
 	char *path;		/* resolved guest path kept for on_exit (malloc) */
@@ -99,6 +100,7 @@ struct fs_struct {
 	int refcount;
 	char *root;		/* the task's root, "/" unless chroot */
 	char *cwd;		/* absolute guest path, below root */
+	unsigned umask;		/* the guest's (umask(2) also runs natively, for its opens) */
 };
 
 /* The uts namespace: hostname and domain name (shared until CLONE_NEWUTS). */
@@ -190,6 +192,7 @@ struct task {
 	struct list_head wait_node;	/* on a wait_queue while SLEEPING(_NATIVE) */
 	struct wait_queue *wq;
 	struct list_head held_node;	/* on kernel.held while SLEEPING */
+	int path_retries;		/* opens restarted after a rename race (fs_open.c) */
 	uint64_t sleep_deadline;	/* when a held sleeper goes native (ns) */
 
 	uint64_t nr_stops;		/* ptrace stops umk took for this thread */
@@ -212,6 +215,7 @@ struct task {
 /* The kernel's global state that is not per task. */
 struct umk_kernel {
 	struct pid_namespace *init_pid_ns;
+	unsigned init_umask;		/* umk's umask at start: the first guest's */
 	struct process *init;		/* the guest's first process (pid 1) */
 	int nr_tasks;
 	int nr_processes;

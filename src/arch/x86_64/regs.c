@@ -74,6 +74,13 @@ void arch_skip_syscall(struct arch_regs *r, long ret)
 	R(r)->rax = (unsigned long)ret;
 }
 
+/* `syscall` is two bytes (0f 05); rax holds the number again. */
+void arch_restart_syscall(struct arch_regs *r, long nr)
+{
+	R(r)->rax = (unsigned long)nr;
+	R(r)->rip -= 2;
+}
+
 uint64_t arch_stack_pointer(const struct arch_regs *r)
 {
 	return CR(r)->rsp;

@@ -1,0 +1,424 @@
+/*
+ * open, openat, openat2, creat; access; chdir, fchdir, chroot, getcwd;
+ * umask (Linux's fs/open.c).
+ *
+ * An open is the one path call the guest thread runs itself (opening a FIFO
+ * or a terminal may block, and umk's event loop must never block): umk walks
+ * the path (namei.c), answers what the walk already decides (ENOENT, ELOOP,
+ * EEXIST, EISDIR, EROFS), and rewrites the call into
+ *
+ *     openat2(<mount's reserved descriptor>, <path from the mount's root>,
+ *             { flags, mode, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS })
+ *
+ * with both arguments in the thread's scratch page, which the guest cannot
+ * write. The path umk hands over holds no symlink and no `..`, so the host
+ * refuses anything a concurrent rename could have changed (a directory
+ * swapped for a symlink gives ELOOP), and umk then walks again: the open
+ * restarts from the guest's own syscall. No guest path can open anything
+ * outside the mount it resolved to.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <linux/securebits.h>
+#include "umk/arch.h"
+#include "umk/cred.h"
+#include "umk/fs.h"
+#include "umk/handlers.h"
+#include "umk/inject.h"
+#include "umk/mount.h"
+#include "umk/uaccess.h"
+#include "umk/umk.h"
+
+#ifndef OPEN_HOW_SIZE_VER0
+#define OPEN_HOW_SIZE_VER0 24
+#endif
+#ifndef __O_TMPFILE
+#define __O_TMPFILE 020000000
+#endif
+/* Linux's VALID_OPEN_FLAGS and VALID_RESOLVE_FLAGS. */
+#define VALID_OPEN_FLAGS (O_RDONLY | O_WRONLY | O_RDWR | O_CREAT | O_EXCL | O_NOCTTY | \
+			  O_TRUNC | O_APPEND | O_NDELAY | O_NONBLOCK | O_SYNC | O_DSYNC | \
+			  FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | \
+			  O_NOATIME | O_CLOEXEC | O_PATH | __O_TMPFILE)
+#define VALID_RESOLVE_FLAGS (RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | \
+			     RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED)
+#define S_IALLUGO (S_ISUID | S_ISGID | S_ISVTX | 0777)
+#define OPEN_RETRIES 64	/* walks again after the host saw a rename race */
+
+static uint64_t stack_start(struct sysc *sc)
+{
+	return arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE;
+}
+
+bool nd_is_device(const struct nameidata *nd, char *host, size_t len)
+{
+	if (nd->mnt->kind != MNT_DEV || !nd->exists || !S_ISREG(nd->st.st_mode))
+		return false;
+	for (int i = 0; dev_names[i]; i++)
+		if (!strcmp(nd->rel, dev_names[i])) {
+			snprintf(host, len, "/dev/%s", dev_names[i]);
+			return true;
+		}
+	return false;
+}
+
+/* A device of the guest's /dev: umk opens the host's (these never block)
+ * and gives the guest the descriptor. */
+static long open_device(struct task *t, const char *host, uint64_t flags)
+{
+	int fd = open(host, (int)(flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_SYNC |
+					  O_DSYNC | O_NOATIME)) | O_NOCTTY | O_CLOEXEC);
+	long r;
+
+	if (fd < 0)
+		return -errno;
+	r = inject_install_fd(t, fd, -1, flags & O_CLOEXEC);
+	close(fd);
+	return r;
+}
+
+/* The host refused the path umk handed over: something was renamed between
+ * umk's walk and the host's. Walk again (the guest's own call restarts). */
+static void open_exit(struct task *t, struct sysc *sc)
+{
+	if (sc->ret == -ELOOP && t->path_retries < OPEN_RETRIES) {
+		t->path_retries++;
+		sc->restart = true;
+		return;
+	}
+	t->path_retries = 0;
+}
+
+static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, uint64_t flags,
+		    uint64_t mode, uint64_t resolve)
+{
+	struct nameidata *nd = malloc(sizeof(*nd));
+	unsigned lf = 0;
+	struct open_how how;
+	char host[64], rel[PATH_MAX + 2];
+	uint64_t sp = stack_start(sc), paddr, haddr;
+	bool write = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+	long r;
+
+	if (!nd)
+		return -ENOMEM;
+	if (!(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL))
+		lf |= LOOKUP_FOLLOW;
+	if (flags & O_CREAT)
+		lf |= LOOKUP_CREATE;
+	else
+		lf |= LOOKUP_MUST_EXIST;
+	if ((flags & O_DIRECTORY) && !(flags & O_CREAT))
+		lf |= LOOKUP_DIRECTORY;
+	if (resolve & RESOLVE_BENEATH)
+		lf |= LOOKUP_BENEATH;
+	if (resolve & RESOLVE_IN_ROOT)
+		lf |= LOOKUP_IN_ROOT;
+	if (resolve & RESOLVE_NO_XDEV)
+		lf |= LOOKUP_NO_XDEV;
+	if (resolve & RESOLVE_NO_SYMLINKS)
+		lf |= LOOKUP_NO_SYMLINKS;
+
+	r = task_namei(t, dirfd, upath, lf, false, nd);
+	if (r)
+		goto out;
+	if (nd->exists) {
+		if (S_ISLNK(nd->st.st_mode) && !(flags & O_PATH)) {
+			/* Not followed: O_CREAT|O_EXCL (EEXIST) or O_NOFOLLOW. */
+			r = (flags & O_CREAT) && (flags & O_EXCL) ? -EEXIST : -ELOOP;
+			goto out;
+		}
+		if (flags & O_CREAT) {
+			if (nd->trailing_slash)
+				r = -EISDIR;
+			else if (flags & O_EXCL)
+				r = -EEXIST;
+			else if (S_ISDIR(nd->st.st_mode))
+				r = -EISDIR;
+			if (r)
+				goto out;
+		}
+		if ((nd->mnt->flags & MNT_RDONLY) && !(flags & O_PATH) &&
+		    (S_ISREG(nd->st.st_mode) || S_ISDIR(nd->st.st_mode)) &&
+		    (write || (flags & __O_TMPFILE) == __O_TMPFILE)) {
+			r = S_ISDIR(nd->st.st_mode) && !((flags & __O_TMPFILE) == __O_TMPFILE)
+				? -EISDIR : -EROFS;
+			goto out;
+		}
+		if (nd_is_device(nd, host, sizeof(host))) {
+			r = open_device(t, host, flags);
+			goto out;
+		}
+	} else {
+		/* Only with O_CREAT (the walk wants the rest to exist). */
+		if (nd->trailing_slash)
+			r = -EISDIR;
+		else if (nd->mnt->flags & MNT_RDONLY)
+			r = -EROFS;
+		if (r)
+			goto out;
+	}
+
+	memset(&how, 0, sizeof(how));
+	how.flags = flags;
+	how.mode = mode;
+	/* The guest's RESOLVE_* bits were umk's walk; the host's keep it there. */
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+		      (resolve & RESOLVE_CACHED);
+	snprintf(rel, sizeof(rel), "%s%s", nd->rel,
+		 nd->trailing_slash && strcmp(nd->rel, ".") ? "/" : "");
+	if ((r = push_to_guest_stack(t, &sp, rel, strlen(rel) + 1, &paddr)) ||
+	    (r = push_to_guest_stack(t, &sp, &how, sizeof(how), &haddr)))
+		goto out;
+	sc->nr = SYS_openat2;
+	sc->args[0] = (uint64_t)nd->mnt->guest_fd;
+	sc->args[1] = paddr;
+	sc->args[2] = haddr;
+	sc->args[3] = sizeof(how);
+	sc->args[4] = sc->args[5] = 0;
+	sc->args_dirty = true;
+	sc->on_exit = open_exit;
+	r = SYSC_NATIVE;
+out:
+	nd_release(nd);
+	free(nd);
+	return r;
+}
+
+/* open(2), openat(2), creat(2): build_open_how() drops unknown flags and a
+ * mode without O_CREAT/O_TMPFILE; 64-bit opens are O_LARGEFILE. */
+static long open_legacy(struct task *t, struct sysc *sc, int dirfd, uint64_t upath,
+			uint64_t flags, uint64_t mode)
+{
+	flags = (flags & VALID_OPEN_FLAGS) | O_LARGEFILE;
+	if ((flags & O_CREAT) || (flags & __O_TMPFILE) == __O_TMPFILE)
+		mode &= S_IALLUGO;
+	else
+		mode = 0;
+	if (flags & O_PATH)
+		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	return do_open(t, sc, dirfd, upath, flags, mode, 0);
+}
+
+long sys_open(struct task *t, struct sysc *sc)
+{
+	return open_legacy(t, sc, AT_FDCWD, sc->args[0], (uint32_t)sc->args[1], sc->args[2]);
+}
+
+long sys_openat(struct task *t, struct sysc *sc)
+{
+	return open_legacy(t, sc, (int)sc->args[0], sc->args[1], (uint32_t)sc->args[2],
+			   sc->args[3]);
+}
+
+long sys_creat(struct task *t, struct sysc *sc)
+{
+	return open_legacy(t, sc, AT_FDCWD, sc->args[0], O_CREAT | O_WRONLY | O_TRUNC,
+			   sc->args[1]);
+}
+
+/* openat2: the checks of build_open_flags() come before the walk. */
+long sys_openat2(struct task *t, struct sysc *sc)
+{
+	struct open_how how;
+	uint64_t size = sc->args[3];
+	int r;
+
+	if (size < OPEN_HOW_SIZE_VER0)
+		return -EINVAL;
+	if (size > 4096)
+		return -E2BIG;
+	r = copy_struct_from_guest(t, &how, sizeof(how), sc->args[2], size);
+	if (r)
+		return r;
+	if (how.flags & ~(uint64_t)VALID_OPEN_FLAGS)
+		return -EINVAL;
+	if (how.resolve & ~(uint64_t)VALID_RESOLVE_FLAGS)
+		return -EINVAL;
+	if ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT))
+		return -EINVAL;
+	if ((how.flags & O_CREAT) || (how.flags & __O_TMPFILE) == __O_TMPFILE) {
+		if (how.mode & ~(uint64_t)S_IALLUGO)
+			return -EINVAL;
+	} else if (how.mode) {
+		return -EINVAL;
+	}
+	if ((how.flags & O_PATH) &&
+	    (how.flags & ~(uint64_t)(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)))
+		return -EINVAL;
+	if ((how.flags & O_CREAT) && (how.flags & O_DIRECTORY))
+		return -EINVAL;
+	if ((how.flags & __O_TMPFILE) && ((how.flags & __O_TMPFILE) != __O_TMPFILE ||
+					  !(how.flags & (O_WRONLY | O_RDWR)) ||
+					  (how.flags & O_CREAT)))
+		return -EINVAL;
+	if ((how.resolve & RESOLVE_CACHED) && (how.flags & (O_TRUNC | O_CREAT | __O_TMPFILE)))
+		return -EAGAIN;
+	return do_open(t, sc, (int)sc->args[0], sc->args[1], how.flags, how.mode, how.resolve);
+}
+
+/*
+ * access, faccessat, faccessat2: with the real ids unless AT_EACCESS, as
+ * access_override_creds(); the modes of the file (or EROFS for a write on
+ * a read-only mount) decide.
+ */
+long sys_access(struct task *t, struct sysc *sc)
+{
+	struct nameidata *nd;
+	struct cred c = t->cred;
+	int dirfd = AT_FDCWD, mode, flags = 0;
+	uint64_t upath;
+	struct stat st;
+	long r;
+
+	if (sc->nr == SYS_access) {
+		upath = sc->args[0];
+		mode = (int)sc->args[1];
+	} else {
+		dirfd = (int)sc->args[0];
+		upath = sc->args[1];
+		mode = (int)sc->args[2];
+		if (sc->nr == SYS_faccessat2)
+			flags = (int)sc->args[3];
+	}
+	if (mode & ~7)
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (!(flags & AT_EACCESS)) {
+		c.fsuid = c.uid;
+		c.fsgid = c.gid;
+		if (!(c.securebits & SECBIT_NO_SETUID_FIXUP))
+			c.cap_effective = c.uid ? 0 : c.cap_permitted;
+	}
+	nd = malloc(sizeof(*nd));
+	if (!nd)
+		return -ENOMEM;
+	r = task_namei(t, dirfd, upath,
+		       ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | LOOKUP_MUST_EXIST,
+		       flags & AT_EMPTY_PATH, nd);
+	if (r == 1) {
+		int fd = guest_fd_get(t, dirfd);
+
+		r = fd < 0 ? fd : fstat(fd, &st) < 0 ? -errno : 0;
+		if (fd >= 0)
+			close(fd);
+		if (r == 0 && mode)
+			r = cred_permission(&c, &st, mode);
+	} else if (r == 0 && mode) {
+		st = nd->st;
+		r = cred_permission(&c, &st, mode);
+		if (r == 0 && (mode & W_OK) && (nd->mnt->flags & MNT_RDONLY) &&
+		    (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
+			r = -EROFS;
+	}
+	nd_release(nd);
+	free(nd);
+	return r;
+}
+
+/* chdir: the walk, a directory, search permission; the cwd is umk's. */
+long sys_chdir(struct task *t, struct sysc *sc)
+{
+	struct nameidata *nd = malloc(sizeof(*nd));
+	long r;
+
+	if (!nd)
+		return -ENOMEM;
+	r = task_namei(t, AT_FDCWD, sc->args[0], LOOKUP_FOLLOW | LOOKUP_MUST_EXIST |
+		       LOOKUP_DIRECTORY, false, nd);
+	if (r == 0)
+		r = cred_permission(&t->cred, &nd->st, MAY_EXEC);
+	if (r == 0) {
+		free(t->fs->cwd);
+		t->fs->cwd = xstrdup(nd->guest);
+	}
+	nd_release(nd);
+	free(nd);
+	return r;
+}
+
+long sys_fchdir(struct task *t, struct sysc *sc)
+{
+	char guest[PATH_MAX];
+	struct stat st;
+	int fd = guest_fd_get(t, (int)sc->args[0]);
+	long r;
+
+	if (fd < 0)
+		return fd;
+	r = fstat(fd, &st) < 0 ? -errno : 0;
+	close(fd);
+	if (r)
+		return r;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if ((r = cred_permission(&t->cred, &st, MAY_EXEC)))
+		return r;
+	if ((r = fd_guest_path(t, (int)sc->args[0], guest, sizeof(guest))))
+		return r;
+	free(t->fs->cwd);
+	t->fs->cwd = xstrdup(guest);
+	return 0;
+}
+
+long sys_getcwd(struct task *t, struct sysc *sc)
+{
+	const char *cwd = t->fs->cwd, *root = t->fs->root;
+	size_t rl = strlen(root);
+	char buf[PATH_MAX + 16];
+	size_t len;
+
+	if (!strcmp(root, "/"))
+		snprintf(buf, sizeof(buf), "%s", cwd);
+	else if (!strncmp(cwd, root, rl) && (cwd[rl] == '/' || !cwd[rl]))
+		snprintf(buf, sizeof(buf), "%s", cwd[rl] ? cwd + rl : "/");
+	else	/* cwd outside the chroot: Linux says so */
+		snprintf(buf, sizeof(buf), "(unreachable)%s", cwd);
+	len = strlen(buf) + 1;
+	if (sc->args[1] < len)
+		return -ERANGE;
+	if (copy_to_guest(t, sc->args[0], buf, len))
+		return -EFAULT;
+	return (long)len;
+}
+
+/* chroot: the walk, search permission, then CAP_SYS_CHROOT (Linux's order). */
+long sys_chroot(struct task *t, struct sysc *sc)
+{
+	struct nameidata *nd = malloc(sizeof(*nd));
+	long r;
+
+	if (!nd)
+		return -ENOMEM;
+	r = task_namei(t, AT_FDCWD, sc->args[0], LOOKUP_FOLLOW | LOOKUP_MUST_EXIST |
+		       LOOKUP_DIRECTORY, false, nd);
+	if (r == 0)
+		r = cred_permission(&t->cred, &nd->st, MAY_EXEC);
+	if (r == 0 && !cred_capable(&t->cred, CAP_SYS_CHROOT))
+		r = -EPERM;
+	if (r == 0) {
+		free(t->fs->root);
+		t->fs->root = xstrdup(nd->guest);
+	}
+	nd_release(nd);
+	free(nd);
+	return r;
+}
+
+/* umask: umk applies it to what it creates itself; the host keeps its own
+ * copy for the guest's native opens. */
+long sys_umask(struct task *t, struct sysc *sc)
+{
+	t->fs->umask = (unsigned)sc->args[0] & 0777;
+	return SYSC_NATIVE;
+}

@@ -1,0 +1,389 @@
+/*
+ * The guest path walk (see include/umk/namei.h). Linux's fs/namei.c is the
+ * model: components are looked up one at a time; a symlink's target replaces
+ * it and the walk goes on with the rest; at most MAXSYMLINKS links; `..` at
+ * the task's root stays there; a trailing slash demands a directory.
+ *
+ * The walk holds an O_PATH descriptor of the directory it is in. Each step
+ * opens one name beneath it with O_NOFOLLOW | O_DIRECTORY: a name that a
+ * concurrent rename turned into a symlink fails that open (umk then reads
+ * it as a symlink, inside the view), so no step can land outside.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include "umk/cred.h"
+#include "umk/mount.h"
+#include "umk/namei.h"
+
+#define WALK_RETRIES 16	/* restarts after a name changed between two looks */
+
+void nd_init(struct nameidata *nd, const char *root, const char *base,
+	     const struct cred *cred, unsigned flags)
+{
+	memset(nd, 0, sizeof(*nd));
+	nd->root = root;
+	nd->base = base;
+	nd->cred = cred;
+	nd->flags = flags;
+	nd->dfd = -1;
+}
+
+void nd_release(struct nameidata *nd)
+{
+	if (nd->dfd >= 0)
+		close(nd->dfd);
+	nd->dfd = -1;
+}
+
+static bool is_below(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (n == 1)
+		return true;
+	return !strncmp(path, root, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/*
+ * `..`: drop the last component, never above the task's root. A walk that is
+ * already outside the root (a cwd left outside by chroot) climbs freely up
+ * to the guest's real root, as on Linux.
+ */
+static void pop_component(char *cur, const char *root)
+{
+	bool below = is_below(cur, root);
+	char *slash;
+
+	if (!strcmp(cur, root) || !strcmp(cur, "/"))
+		return;
+	slash = strrchr(cur, '/');
+	if (slash == cur)
+		cur[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	if (below && !is_below(cur, root))
+		strcpy(cur, root);
+}
+
+/* An O_PATH descriptor of the canonical guest directory path, walked from
+ * its mount's root (the path holds no symlinks). */
+static int reach(const char *guest, struct mount **mntp)
+{
+	struct mount *m = mount_of(guest);
+	const char *p;
+	int fd;
+
+	if (!m)
+		return -ENOENT;
+	*mntp = m;
+	fd = fcntl(m->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	p = guest + (m->point_len == 1 ? 0 : m->point_len);
+	while (*p) {
+		char name[NAME_MAX + 1];
+		size_t l;
+		int nfd;
+
+		while (*p == '/')
+			p++;
+		l = strcspn(p, "/");
+		if (!l)
+			break;
+		if (l > NAME_MAX) {
+			close(fd);
+			return -ENAMETOOLONG;
+		}
+		memcpy(name, p, l);
+		name[l] = '\0';
+		p += l;
+		nfd = openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		if (nfd < 0)
+			return errno == ELOOP ? -ENOTDIR : -errno;
+		fd = nfd;
+	}
+	return fd;
+}
+
+/* May the walk look up names in the directory fd (MAY_EXEC)? */
+static int may_lookup(const struct nameidata *nd, int fd)
+{
+	struct stat st;
+
+	if (!nd->cred || cred_capable(nd->cred, CAP_DAC_READ_SEARCH) ||
+	    cred_capable(nd->cred, CAP_DAC_OVERRIDE))
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	return cred_permission(nd->cred, &st, MAY_EXEC);
+}
+
+static void set_rel(struct nameidata *nd)
+{
+	const char *r = nd->guest + (nd->mnt->point_len == 1 ? 0 : nd->mnt->point_len);
+
+	while (*r == '/')
+		r++;
+	snprintf(nd->rel, sizeof(nd->rel), "%s", *r ? r : ".");
+}
+
+static int walk(struct nameidata *nd, const char *path)
+{
+	char rest[PATH_MAX * 2];	/* what is left to walk */
+	char target[PATH_MAX];
+	const char *root = nd->root;
+	char *cur = nd->guest;
+	size_t plen = strlen(path), pos = 0;
+	struct mount *mnt;
+	int links = 0, fd, r;
+
+	if (nd->flags & LOOKUP_IN_ROOT)
+		root = nd->base;
+	if ((nd->flags & LOOKUP_BENEATH) && path[0] == '/')
+		return -EXDEV;
+	nd->trailing_slash = path[plen - 1] == '/';
+	nd->last_type = path[0] == '/' ? LAST_ROOT : LAST_DOT;	/* until a component */
+	memcpy(rest, path, plen + 1);
+	snprintf(cur, PATH_MAX, "%s", path[0] == '/' ? root : nd->base);
+	fd = reach(cur, &mnt);
+	if (fd < 0)
+		return fd;
+
+	for (;;) {
+		char cand[PATH_MAX], name[NAME_MAX + 1];
+		const char *comp;
+		struct mount *m2;
+		struct stat st;
+		size_t clen, n, q;
+		bool last;
+		int nfd;
+
+		while (rest[pos] == '/')
+			pos++;
+		if (!rest[pos])
+			break;
+		comp = rest + pos;
+		clen = strcspn(comp, "/");
+		pos += clen;
+		for (q = pos; rest[q] == '/'; q++)
+			;
+		last = rest[q] == '\0';
+		nd->last_type = LAST_NORM;
+		if (clen == 1 && comp[0] == '.') {
+			if (last)
+				nd->last_type = LAST_DOT;
+			continue;
+		}
+		if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
+			struct mount *pm;
+
+			if (last)
+				nd->last_type = LAST_DOTDOT;
+			if ((nd->flags & LOOKUP_BENEATH) && !strcmp(cur, nd->base)) {
+				r = -EXDEV;
+				goto out;
+			}
+			pop_component(cur, root);
+			close(fd);
+			fd = reach(cur, &pm);
+			if (fd < 0)
+				return fd;
+			if ((nd->flags & LOOKUP_NO_XDEV) && pm != mnt) {
+				r = -EXDEV;
+				goto out;
+			}
+			mnt = pm;
+			continue;
+		}
+		if (clen > NAME_MAX) {
+			r = -ENAMETOOLONG;
+			goto out;
+		}
+		n = strlen(cur);
+		if (n + 1 + clen >= PATH_MAX) {
+			r = -ENAMETOOLONG;
+			goto out;
+		}
+		if ((r = may_lookup(nd, fd)) < 0)
+			goto out;
+		memcpy(name, comp, clen);
+		name[clen] = '\0';
+		memcpy(cand, cur, n);
+		if (n > 1)
+			cand[n++] = '/';
+		memcpy(cand + n, name, clen + 1);
+
+		/* A mountpoint: the mount's root (a directory) takes its place. */
+		if ((m2 = mount_at(cand)) != NULL) {
+			if ((nd->flags & LOOKUP_NO_XDEV) && m2 != mnt) {
+				r = -EXDEV;
+				goto out;
+			}
+			nfd = fcntl(m2->fd, F_DUPFD_CLOEXEC, 0);
+			if (nfd < 0) {
+				r = -errno;
+				goto out;
+			}
+			close(fd);
+			fd = nfd;
+			mnt = m2;
+			strcpy(cur, cand);
+			continue;
+		}
+
+		if (!last) {
+			nfd = openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (nfd >= 0) {
+				close(fd);
+				fd = nfd;
+				strcpy(cur, cand);
+				continue;
+			}
+			if (errno != ENOTDIR && errno != ELOOP) {
+				r = -errno;
+				goto out;
+			}
+		}
+		if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT && last && !(nd->flags & LOOKUP_MUST_EXIST)) {
+				nd->exists = false;
+				goto final;
+			}
+			r = -errno;
+			goto out;
+		}
+		if (S_ISLNK(st.st_mode) &&
+		    (!last || (nd->flags & LOOKUP_FOLLOW) || nd->trailing_slash)) {
+			size_t rl = strlen(rest + pos);
+			ssize_t tl;
+
+			if (nd->flags & LOOKUP_NO_SYMLINKS) {
+				r = -ELOOP;
+				goto out;
+			}
+			if (++links > MAXSYMLINKS) {
+				r = -ELOOP;
+				goto out;
+			}
+			tl = readlinkat(fd, name, target, sizeof(target) - 1);
+			if (tl < 0) {
+				r = -errno;
+				goto out;
+			}
+			if (tl == 0) {
+				r = -ENOENT;
+				goto out;
+			}
+			target[tl] = '\0';
+			if (target[0] == '/') {
+				struct mount *rm;
+
+				if (nd->flags & LOOKUP_BENEATH) {
+					r = -EXDEV;
+					goto out;
+				}
+				strcpy(cur, root);
+				close(fd);
+				fd = reach(cur, &rm);
+				if (fd < 0)
+					return fd;
+				mnt = rm;
+			}
+			/* rest := target + what was left after this component */
+			if ((size_t)tl + 1 + rl >= sizeof(rest)) {
+				r = -ENAMETOOLONG;
+				goto out;
+			}
+			memmove(rest + tl + 1, rest + pos, rl + 1);
+			memcpy(rest, target, (size_t)tl);
+			rest[tl] = '/';
+			if (rl == 0)
+				rest[tl] = nd->trailing_slash ? '/' : '\0';
+			pos = 0;
+			continue;
+		}
+		if (!last) {
+			/* A directory now: it was renamed over meanwhile. */
+			r = S_ISDIR(st.st_mode) ? -EAGAIN : -ENOTDIR;
+			goto out;
+		}
+		nd->exists = true;
+		nd->st = st;
+final:
+		strcpy(cur, cand);
+		nd->mnt = mnt;
+		nd->dfd = fd;
+		snprintf(nd->last, sizeof(nd->last), "%s", name);
+		set_rel(nd);
+		goto done;
+	}
+
+	/* The path ends at a directory the walk is in: a mount root, "/", ".". */
+	if (fstat(fd, &nd->st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	nd->exists = true;
+	nd->mnt = mnt;
+	nd->last[0] = '\0';
+	nd->dfd = fd;	/* the object itself here (last is "") */
+	set_rel(nd);
+done:
+	if (nd->exists && nd->trailing_slash && !S_ISDIR(nd->st.st_mode) &&
+	    !(nd->flags & LOOKUP_CREATE)) {
+		nd_release(nd);
+		return -ENOTDIR;
+	}
+	if (nd->exists && (nd->flags & LOOKUP_DIRECTORY) && !S_ISDIR(nd->st.st_mode)) {
+		nd_release(nd);
+		return -ENOTDIR;
+	}
+	return 0;
+out:
+	close(fd);
+	return r;
+}
+
+int namei(struct nameidata *nd, const char *path)
+{
+	size_t plen = strlen(path);
+	int r;
+
+	if (plen == 0)
+		return -ENOENT;
+	if (plen >= PATH_MAX)
+		return -ENAMETOOLONG;
+	for (int i = 0; i < WALK_RETRIES; i++) {
+		nd_release(nd);
+		nd->exists = false;
+		r = walk(nd, path);
+		if (r != -EAGAIN)
+			return r;
+	}
+	return -ENOENT;
+}
+
+int nd_open_final(const struct nameidata *nd)
+{
+	int fd;
+
+	if (nd->last[0])
+		fd = openat(nd->dfd, nd->last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	else
+		fd = fcntl(nd->dfd, F_DUPFD_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+void nd_proc_path(const struct nameidata *nd, char *buf, size_t len)
+{
+	if (nd->last[0])
+		snprintf(buf, len, "/proc/self/fd/%d/%s", nd->dfd, nd->last);
+	else
+		snprintf(buf, len, "/proc/self/fd/%d", nd->dfd);
+}
