@@ -7,6 +7,8 @@ Suite *suite_pid(void);
 Suite *suite_task(void);
 Suite *suite_syscall(void);
 Suite *suite_path(void);
+Suite *suite_escape(void);
+Suite *suite_fsops(void);
 Suite *suite_guest(void);
 Suite *suite_isolation(void);
 Suite *suite_vma(void);
@@ -22,6 +24,8 @@ int main(void)
 	srunner_add_suite(sr, suite_task());
 	srunner_add_suite(sr, suite_syscall());
 	srunner_add_suite(sr, suite_path());
+	srunner_add_suite(sr, suite_escape());
+	srunner_add_suite(sr, suite_fsops());
 	srunner_add_suite(sr, suite_guest());
 	srunner_add_suite(sr, suite_isolation());
 	srunner_add_suite(sr, suite_vma());
