@@ -102,6 +102,7 @@ int task_namei_path(struct task *t, int dirfd, const char *path, unsigned flags,
 	int r;
 
 	nd_init(nd, t->fs->root, nd->basebuf, &t->cred, flags);
+	nd->task = t;
 	if (!path[0])
 		return -ENOENT;
 	if (path[0] != '/' || (flags & (LOOKUP_BENEATH | LOOKUP_IN_ROOT))) {
@@ -121,6 +122,7 @@ int task_namei(struct task *t, int dirfd, uint64_t upath, unsigned flags, bool e
 	long n = strncpy_from_guest(t, path, upath, sizeof(path));
 
 	nd_init(nd, t->fs->root, nd->basebuf, &t->cred, flags);
+	nd->task = t;
 	if (n < 0)
 		return (int)n;
 	if (n == 0) {

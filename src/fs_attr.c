@@ -48,6 +48,8 @@ static long attr_lookup(struct task *t, struct nameidata *nd, int dirfd, uint64_
 
 	if (r == 0 && (nd->mnt->flags & MNT_RDONLY))
 		r = -EROFS;
+	if (r == 0 && nd->mnt->kind == MNT_PROC)
+		r = -EPERM;	/* umk's mirror keeps no guest attributes */
 	return r;
 }
 
@@ -267,6 +269,8 @@ long sys_truncate(struct task *t, struct sysc *sc)
 		return nd_done(nd, -EISDIR);
 	if (!S_ISREG(nd->st.st_mode))
 		return nd_done(nd, -EINVAL);
+	if (nd->mnt->kind == MNT_PROC)
+		return nd_done(nd, -EACCES);
 	if ((r = cred_permission(&t->cred, &nd->st, MAY_WRITE)))
 		return nd_done(nd, r);
 	if (nd->mnt->flags & MNT_RDONLY)

@@ -35,6 +35,12 @@ static bool ro(const struct nameidata *nd)
 	return nd->mnt->flags & MNT_RDONLY;
 }
 
+/* /proc takes no new names and loses none: umk's mirror is not the guest's. */
+static bool procfs(const struct nameidata *nd)
+{
+	return nd->mnt->kind == MNT_PROC;
+}
+
 /* may_create(): write and search permission on the parent directory. */
 static int may_create(const struct task *t, const struct nameidata *nd)
 {
@@ -89,6 +95,8 @@ static long create_checks(struct task *t, struct nameidata *nd, int dirfd, uint6
 		return -EEXIST;
 	if (ro(nd))
 		return -EROFS;
+	if (procfs(nd))
+		return -EACCES;
 	return may_create(t, nd);
 }
 
@@ -173,6 +181,8 @@ static long do_rmdir(struct task *t, int dirfd, uint64_t upath)
 		r = -EBUSY;	/* a mountpoint */
 	else if (!S_ISDIR(nd->st.st_mode))
 		r = -ENOTDIR;
+	else if (procfs(nd))
+		r = -EACCES;
 	else if ((r = may_delete(t, nd)) == 0 && unlinkat(nd->dfd, nd->last, AT_REMOVEDIR) < 0)
 		r = -errno;
 	return nd_done(nd, r);
@@ -211,6 +221,8 @@ long sys_unlink(struct task *t, struct sysc *sc)
 		r = -ENOENT;
 	else if (nd->trailing_slash || !nd->last[0] || S_ISDIR(nd->st.st_mode))
 		r = S_ISDIR(nd->st.st_mode) ? -EISDIR : -ENOTDIR;
+	else if (procfs(nd))
+		r = -EACCES;
 	else if ((r = may_delete(t, nd)) == 0 && unlinkat(nd->dfd, nd->last, 0) < 0)
 		r = -errno;
 	return nd_done(nd, r);
@@ -262,6 +274,8 @@ long sys_rename2(struct task *t, struct sysc *sc)
 		r = -EEXIST;
 	else if ((flags & RENAME_EXCHANGE) && !n->exists)
 		r = -ENOENT;
+	else if (procfs(o))
+		r = -EACCES;
 	else if ((r = may_delete(t, o)) == 0 &&
 		 (r = n->exists ? may_delete(t, n) : may_create(t, n)) == 0 &&
 		 syscall(SYS_renameat2, o->dfd, o->last, n->dfd, n->last, flags) < 0)

@@ -35,6 +35,7 @@
 #include "umk/handlers.h"
 #include "umk/inject.h"
 #include "umk/mount.h"
+#include "umk/proc.h"
 #include "umk/uaccess.h"
 #include "umk/umk.h"
 
@@ -86,6 +87,43 @@ static long open_device(struct task *t, const char *host, uint64_t flags)
 	return r;
 }
 
+/*
+ * A /proc/PID/fd/N link to an object with no path (a pipe, a socket, a
+ * deleted file): opened again, as Linux's magic link opens the object
+ * itself. umk opens it without blocking and gives the guest the
+ * descriptor with the flags it asked for.
+ */
+static long open_magic(struct task *t, int obj, uint64_t flags)
+{
+	char path[64];
+	int fd;
+	long r;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", obj);
+	fd = open(path, (int)(flags & ~(uint64_t)(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC)) |
+		  O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (!(flags & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	r = inject_install_fd(t, fd, -1, flags & O_CLOEXEC);
+	close(fd);
+	return r;
+}
+
+/* O_PATH of a /proc file: the placeholder itself (nothing is read). */
+static long open_magic_path(struct task *t, const struct nameidata *nd, uint64_t flags)
+{
+	int fd = nd_open_final(nd);
+	long r;
+
+	if (fd < 0)
+		return fd;
+	r = inject_install_fd(t, fd, -1, flags & O_CLOEXEC);
+	close(fd);
+	return r;
+}
+
 /* The host refused the path umk handed over: something was renamed between
  * umk's walk and the host's. Walk again (the guest's own call restarts). */
 static void open_exit(struct task *t, struct sysc *sc)
@@ -131,6 +169,10 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 	r = task_namei(t, dirfd, upath, lf, false, nd);
 	if (r)
 		goto out;
+	if (nd->magic_fd >= 0) {
+		r = open_magic(t, nd->magic_fd, flags);
+		goto out;
+	}
 	if (nd->exists) {
 		if (S_ISLNK(nd->st.st_mode) && !(flags & O_PATH)) {
 			/* Not followed: O_CREAT|O_EXCL (EEXIST) or O_NOFOLLOW. */
@@ -158,12 +200,29 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 			r = open_device(t, host, flags);
 			goto out;
 		}
+		if (nd->mnt->kind == MNT_PROC) {
+			if (S_ISREG(nd->st.st_mode)) {
+				r = (flags & O_PATH) ? open_magic_path(t, nd, flags)
+						     : proc_open(t, proc_rel(nd), flags);
+				goto out;
+			}
+			if (S_ISDIR(nd->st.st_mode)) {
+				int dfd = nd_open_final(nd);
+
+				if (dfd >= 0) {
+					proc_revalidate(t, dfd, proc_rel(nd));
+					close(dfd);
+				}
+			}
+		}
 	} else {
 		/* Only with O_CREAT (the walk wants the rest to exist). */
 		if (nd->trailing_slash)
 			r = -EISDIR;
 		else if (nd->mnt->flags & MNT_RDONLY)
 			r = -EROFS;
+		else if (nd->mnt->kind == MNT_PROC)
+			r = -EACCES;	/* proc has no ->create */
 		if (r)
 			goto out;
 	}

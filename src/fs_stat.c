@@ -17,6 +17,7 @@
 #include "umk/fs.h"
 #include "umk/handlers.h"
 #include "umk/mount.h"
+#include "umk/proc.h"
 #include "umk/uaccess.h"
 #include "umk/umk.h"
 
@@ -38,7 +39,26 @@ static int nd_stat(const struct nameidata *nd, struct stat *st)
 	if (nd_is_device(nd, host, sizeof(host)))
 		return stat(host, st) < 0 ? -errno : 0;
 	*st = nd->st;
+	if (nd->mnt->kind == MNT_PROC && nd->task)
+		proc_fix_stat(nd->task, proc_rel(nd), st);
 	return 0;
+}
+
+/* A /proc link's text (a path, or what Linux shows for an object with
+ * none: pipe:[N], socket:[N], anon_inode:...). */
+static ssize_t proc_link_text(struct task *t, const struct nameidata *nd, char *buf, size_t len)
+{
+	int fd = -1;
+	int n = proc_readlink(t, proc_rel(nd), buf, len, &fd);
+	char path[64];
+	ssize_t l;
+
+	if (n != PROC_MAGIC)
+		return n;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	l = readlink(path, buf, len);
+	close(fd);
+	return l < 0 ? -errno : l;
 }
 
 /* stat(path, buf), lstat(path, buf), newfstatat(dirfd, path, buf, flags). */
@@ -104,58 +124,26 @@ long sys_statx(struct task *t, struct sysc *sc)
 
 		if (nd_is_device(nd, host, sizeof(host)))
 			r = statx(AT_FDCWD, host, sf, mask, &stx);
+		else if (nd->magic_fd >= 0)
+			r = statx(nd->magic_fd, "", sf | AT_EMPTY_PATH, mask, &stx);
 		else if (nd->last[0])
 			r = statx(nd->dfd, nd->last, sf | AT_SYMLINK_NOFOLLOW, mask, &stx);
 		else
 			r = statx(nd->dfd, "", sf | AT_EMPTY_PATH, mask, &stx);
 		r = r < 0 ? -errno : 0;
+		if (r == 0 && nd->mnt->kind == MNT_PROC && nd->magic_fd < 0) {
+			struct stat st = { .st_uid = stx.stx_uid, .st_gid = stx.stx_gid };
+
+			proc_fix_stat(t, proc_rel(nd), &st);
+			stx.stx_uid = st.st_uid;
+			stx.stx_gid = st.st_gid;
+		}
 		if (r == 0)
 			r = copy_to_guest(t, sc->args[4], &stx, sizeof(stx)) ? -EFAULT : 0;
 	}
 	nd_release(nd);
 	free(nd);
 	return r;
-}
-
-/*
- * readlink of /proc/self/exe, /proc/thread-self/exe or /proc/PID/exe: the
- * guest path of the image umk loaded (what glibc's static start-up and
- * programs that find their own files ask). 1 when it was that (result in
- * *ret), 0 otherwise.
- */
-static int proc_exe_link(struct task *t, uint64_t upath, uint64_t buf, int64_t len, long *ret)
-{
-	char path[64], *end;
-	struct process *p = NULL;
-	const char *rest;
-	long n;
-
-	n = strncpy_from_guest(t, path, upath, sizeof(path));
-	if (n <= 0 || strncmp(path, "/proc/", 6))
-		return 0;
-	rest = path + 6;
-	if (!strcmp(rest, "self/exe") || !strcmp(rest, "thread-self/exe")) {
-		p = t->proc;
-	} else {
-		long nr = strtol(rest, &end, 10);
-
-		if (end == rest || strcmp(end, "/exe") || nr <= 0 || nr > INT32_MAX)
-			return 0;
-		p = find_process_ns((pid_t)nr, task_active_pid_ns(t));
-		if (!p) {
-			*ret = -ENOENT;
-			return 1;
-		}
-	}
-	if (!p->exe) {
-		*ret = -ENOENT;
-		return 1;
-	}
-	n = (long)strlen(p->exe);
-	if (n > len)
-		n = (long)len;
-	*ret = copy_to_guest(t, buf, p->exe, (size_t)n) ? -EFAULT : n;
-	return 1;
 }
 
 /* readlink(path, buf, size), readlinkat(dirfd, path, buf, size) */
@@ -172,8 +160,6 @@ long sys_readlink(struct task *t, struct sysc *sc)
 
 	if (len <= 0)
 		return -EINVAL;
-	if (proc_exe_link(t, upath, buf, len, &r))
-		return r;
 	nd = malloc(sizeof(*nd));
 	if (!nd)
 		return -ENOMEM;
@@ -185,7 +171,10 @@ long sys_readlink(struct task *t, struct sysc *sc)
 		if (!S_ISLNK(nd->st.st_mode) || !nd->last[0]) {
 			r = -EINVAL;
 		} else {
-			n = readlinkat(nd->dfd, nd->last, target, sizeof(target));
+			if (nd->mnt->kind == MNT_PROC)
+				n = proc_link_text(t, nd, target, sizeof(target));
+			else
+				n = readlinkat(nd->dfd, nd->last, target, sizeof(target));
 			if (n < 0) {
 				r = -errno;
 			} else {

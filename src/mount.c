@@ -283,6 +283,13 @@ int mount_setup(void)
 		goto fail;
 	if (!add("/dev/shm", p, "tmpfs", "tmpfs", nosuid_nodev, MNT_DIR))
 		return -1;
+	snprintf(p, sizeof(p), "%s/proc", runtime_dir);
+	if (mkdir(p, 0755) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (!add("/proc", p, "proc", "proc", nosuid_nodev | MNT_NOEXEC, MNT_PROC))
+		return -1;
 	snprintf(p, sizeof(p), "%s/sys", runtime_dir);
 	if (!add("/sys", p, "sysfs", "sysfs", MNT_RDONLY | nosuid_nodev | MNT_NOEXEC, MNT_DIR))
 		return -1;
@@ -421,6 +428,12 @@ int mount_host_to_guest(const char *host, char *guest, size_t len)
 	if (!best)
 		return -ENOENT;
 	host += bl;
+	if (best->kind == MNT_PROC && *host) {
+		/* /proc's mirrors are one per pid namespace: drop its name. */
+		host = strchr(host + 1, '/');
+		if (!host)
+			host = "";
+	}
 	if (best->point_len == 1)
 		n = snprintf(guest, len, "%s", *host ? host : "/");
 	else

@@ -19,6 +19,7 @@
 #include "umk/cred.h"
 #include "umk/mount.h"
 #include "umk/namei.h"
+#include "umk/proc.h"
 
 #define WALK_RETRIES 16	/* restarts after a name changed between two looks */
 
@@ -31,6 +32,7 @@ void nd_init(struct nameidata *nd, const char *root, const char *base,
 	nd->cred = cred;
 	nd->flags = flags;
 	nd->dfd = -1;
+	nd->magic_fd = -1;
 }
 
 void nd_release(struct nameidata *nd)
@@ -38,6 +40,31 @@ void nd_release(struct nameidata *nd)
 	if (nd->dfd >= 0)
 		close(nd->dfd);
 	nd->dfd = -1;
+	if (nd->magic_fd >= 0)
+		close(nd->magic_fd);
+	nd->magic_fd = -1;
+}
+
+/* The root directory of mount m as the reader sees it (/proc: the mirror of
+ * its pid namespace). */
+static int mount_root_fd(const struct nameidata *nd, struct mount *m)
+{
+	int fd;
+
+	if (m->kind == MNT_PROC && nd->task)
+		return proc_root(nd->task, m);
+	fd = fcntl(m->fd, F_DUPFD_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+/* The path of the guest directory cur inside its mount (for /proc's hooks). */
+static const char *in_mount(const char *cur, const struct mount *m)
+{
+	const char *r = cur + (m->point_len == 1 ? 0 : m->point_len);
+
+	while (*r == '/')
+		r++;
+	return r;
 }
 
 static bool is_below(const char *path, const char *root)
@@ -72,7 +99,7 @@ static void pop_component(char *cur, const char *root)
 
 /* An O_PATH descriptor of the canonical guest directory path, walked from
  * its mount's root (the path holds no symlinks). */
-static int reach(const char *guest, struct mount **mntp)
+static int reach(const struct nameidata *nd, const char *guest, struct mount **mntp)
 {
 	struct mount *m = mount_of(guest);
 	const char *p;
@@ -81,9 +108,9 @@ static int reach(const char *guest, struct mount **mntp)
 	if (!m)
 		return -ENOENT;
 	*mntp = m;
-	fd = fcntl(m->fd, F_DUPFD_CLOEXEC, 0);
+	fd = mount_root_fd(nd, m);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	p = guest + (m->point_len == 1 ? 0 : m->point_len);
 	while (*p) {
 		char name[NAME_MAX + 1];
@@ -126,11 +153,14 @@ static int may_lookup(const struct nameidata *nd, int fd)
 
 static void set_rel(struct nameidata *nd)
 {
-	const char *r = nd->guest + (nd->mnt->point_len == 1 ? 0 : nd->mnt->point_len);
+	const char *r = in_mount(nd->guest, nd->mnt);
 
-	while (*r == '/')
-		r++;
-	snprintf(nd->rel, sizeof(nd->rel), "%s", *r ? r : ".");
+	if (nd->mnt->kind == MNT_PROC && nd->task) {	/* inside the namespace's mirror */
+		if (snprintf(nd->rel, sizeof(nd->rel), "%s%s%s", proc_ns_dir(nd->task),
+			     *r ? "/" : "", r) >= (int)sizeof(nd->rel))
+			nd->rel[0] = '\0';
+	} else
+		snprintf(nd->rel, sizeof(nd->rel), "%s", *r ? r : ".");
 }
 
 static int walk(struct nameidata *nd, const char *path)
@@ -151,7 +181,7 @@ static int walk(struct nameidata *nd, const char *path)
 	nd->last_type = path[0] == '/' ? LAST_ROOT : LAST_DOT;	/* until a component */
 	memcpy(rest, path, plen + 1);
 	snprintf(cur, PATH_MAX, "%s", path[0] == '/' ? root : nd->base);
-	fd = reach(cur, &mnt);
+	fd = reach(nd, cur, &mnt);
 	if (fd < 0)
 		return fd;
 
@@ -191,7 +221,7 @@ static int walk(struct nameidata *nd, const char *path)
 			}
 			pop_component(cur, root);
 			close(fd);
-			fd = reach(cur, &pm);
+			fd = reach(nd, cur, &pm);
 			if (fd < 0)
 				return fd;
 			if ((nd->flags & LOOKUP_NO_XDEV) && pm != mnt) {
@@ -212,6 +242,8 @@ static int walk(struct nameidata *nd, const char *path)
 		}
 		if ((r = may_lookup(nd, fd)) < 0)
 			goto out;
+		if (mnt->kind == MNT_PROC && nd->task)
+			proc_revalidate(nd->task, fd, in_mount(cur, mnt));
 		memcpy(name, comp, clen);
 		name[clen] = '\0';
 		memcpy(cand, cur, n);
@@ -225,9 +257,9 @@ static int walk(struct nameidata *nd, const char *path)
 				r = -EXDEV;
 				goto out;
 			}
-			nfd = fcntl(m2->fd, F_DUPFD_CLOEXEC, 0);
+			nfd = mount_root_fd(nd, m2);
 			if (nfd < 0) {
-				r = -errno;
+				r = nfd;
 				goto out;
 			}
 			close(fd);
@@ -271,9 +303,30 @@ static int walk(struct nameidata *nd, const char *path)
 				r = -ELOOP;
 				goto out;
 			}
-			tl = readlinkat(fd, name, target, sizeof(target) - 1);
+			if (mnt->kind == MNT_PROC && nd->task) {
+				char pl[PATH_MAX];
+				int mfd = -1;
+
+				snprintf(pl, sizeof(pl), "%s", in_mount(cand, mnt));
+				tl = proc_readlink(nd->task, pl, target, sizeof(target) - 1, &mfd);
+				if (tl == PROC_MAGIC) {
+					/* An object with no path: only as the final one. */
+					if (!last) {
+						close(mfd);
+						r = -ENOTDIR;
+						goto out;
+					}
+					nd->magic_fd = mfd;
+					nd->exists = fstat(mfd, &nd->st) == 0;
+					goto final;
+				}
+			} else {
+				tl = readlinkat(fd, name, target, sizeof(target) - 1);
+				if (tl < 0)
+					tl = -errno;
+			}
 			if (tl < 0) {
-				r = -errno;
+				r = (int)tl;
 				goto out;
 			}
 			if (tl == 0) {
@@ -290,7 +343,7 @@ static int walk(struct nameidata *nd, const char *path)
 				}
 				strcpy(cur, root);
 				close(fd);
-				fd = reach(cur, &rm);
+				fd = reach(nd, cur, &rm);
 				if (fd < 0)
 					return fd;
 				mnt = rm;
@@ -386,4 +439,11 @@ void nd_proc_path(const struct nameidata *nd, char *buf, size_t len)
 		snprintf(buf, len, "/proc/self/fd/%d/%s", nd->dfd, nd->last);
 	else
 		snprintf(buf, len, "/proc/self/fd/%d", nd->dfd);
+}
+
+const char *proc_rel(const struct nameidata *nd)
+{
+	const char *r = in_mount(nd->guest, nd->mnt);
+
+	return r;
 }

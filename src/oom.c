@@ -83,6 +83,28 @@ static long long badness(const struct process *p, const struct mm *mm, const str
 	return points > 0 ? points : 1;
 }
 
+/* /proc/PID/oom_score: badness per thousand of the memory there is (the
+ * limit, or the machine's). */
+int oom_score(const struct process *p)
+{
+	struct oom_usage u;
+	long long total = config.memory_limit ? (long long)(config.memory_limit / VMA_PAGE)
+					      : sysconf(_SC_PHYS_PAGES);
+	long long points, pages;
+
+	if (!p->leader || !p->leader->mm || p->state != PROC_ALIVE || total <= 0)
+		return 0;
+	if (p->oom_score_adj <= OOM_SCORE_ADJ_MIN)
+		return 0;
+	usage_of(p->leader->mm, &u);
+	pages = (long long)((u.anon + u.file + u.shmem) / VMA_PAGE);
+	points = pages + pages / 512 + 1 + (long long)p->oom_score_adj * (total / 1000);
+	if (points < 1)
+		points = 1;
+	points = points * 1000 / total;
+	return (int)(points > 2000 ? 2000 : points);
+}
+
 struct choice {
 	struct task *victim, *init;
 	long long points, init_points;

@@ -30,7 +30,10 @@ struct pid_namespace *pid_ns_create(struct pid_namespace *parent, int pid_max)
 		errno = ENOMEM;
 		return NULL;
 	}
+	static unsigned next_id;
+
 	ns->refcount = 1;
+	ns->id = ++next_id;
 	ns->parent = parent;
 	ns->level = parent ? parent->level + 1 : 0;
 	ns->pid_max = pid_max > 0 ? pid_max : PID_MAX_DEFAULT;

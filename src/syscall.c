@@ -21,6 +21,7 @@
 #include "umk/loop.h"
 #include "umk/seccomp.h"
 #include "umk/syscall.h"
+#include "umk/proc.h"
 #include "umk/trace.h"
 #include "umk/umk.h"
 #include <sys/syscall.h>
@@ -146,6 +147,8 @@ void syscall_enter(struct task *t)
 	for (int i = 0; i < 6; i++)
 		sc->args[i] = sc->orig_args[i] = arch_syscall_arg(&sc->regs, i);
 	sc->desc = d = syscall_lookup(sc->nr);
+	if (proc_writes_open)
+		proc_flush_writes();
 	if (trace_this(sc))
 		trace_enter(t);
 

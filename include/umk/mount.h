@@ -35,6 +35,7 @@
 enum mnt_kind {
 	MNT_DIR,	/* a host directory: what is there is what the guest sees */
 	MNT_DEV,	/* /dev: device names open the host's devices (umk opens them) */
+	MNT_PROC,	/* /proc: a mirror per pid namespace, content made by umk (proc.c) */
 };
 
 struct mount {

@@ -23,6 +23,7 @@
 
 struct cred;
 struct mount;
+struct task;
 
 #define LOOKUP_FOLLOW		0x01	/* follow a final symlink */
 #define LOOKUP_BENEATH		0x02	/* openat2 RESOLVE_BENEATH */
@@ -45,6 +46,7 @@ struct nameidata {
 	const char *root;	/* guest path of the task's root */
 	const char *base;	/* guest path relative lookups start from */
 	const struct cred *cred;	/* whose search permission counts; NULL: none */
+	struct task *task;	/* the reader, for /proc (its pids, its self); or NULL */
 	unsigned flags;		/* LOOKUP_* */
 	char basebuf[PATH_MAX];	/* room for base, for callers that build it */
 	/* out */
@@ -55,6 +57,8 @@ struct nameidata {
 	bool exists;		/* the final object exists; st is its lstat */
 	bool trailing_slash;
 	int last_type;		/* LAST_NORM, or what the path ended with */
+	int magic_fd;		/* a /proc/PID/fd/N link's object with no path (a pipe,
+				 * a socket, a deleted file): umk's descriptor of it, or -1 */
 	struct stat st;
 	char guest[PATH_MAX];	/* canonical absolute guest path */
 	char rel[PATH_MAX];	/* the same from mnt's root ("." for the root itself) */
@@ -74,5 +78,9 @@ int nd_open_final(const struct nameidata *nd);
 /* The host path of the final object ("/proc/self/fd/N/last", usable only by
  * umk, for the calls without an *at form). */
 void nd_proc_path(const struct nameidata *nd, char *buf, size_t len);
+
+/* The final object's path inside its mount ("" for its root): for /proc,
+ * without the namespace's mirror directory. */
+const char *proc_rel(const struct nameidata *nd);
 
 #endif

@@ -14,5 +14,8 @@ int oom_init(void);
 /* Over the limit: reclaim, then kill the process with the highest badness. */
 void oom_check(void);
 uint64_t oom_kills(void);
+struct process;
+/* /proc/PID/oom_score. */
+int oom_score(const struct process *p);
 
 #endif

@@ -47,6 +47,7 @@ struct pid {
 
 struct pid_namespace {
 	int refcount;
+	unsigned id;			/* umk's name for it (its /proc mirror) */
 	int level;
 	struct pid_namespace *parent;
 	int pid_max;
