@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include "umk/fs.h"
 #include "umk/handlers.h"
@@ -39,6 +40,8 @@ static int nd_stat(const struct nameidata *nd, struct stat *st)
 	if (nd_is_device(nd, host, sizeof(host)))
 		return stat(host, st) < 0 ? -errno : 0;
 	*st = nd->st;
+	if (nd->magic_fd < 0)
+		st->st_dev = nd->mnt->dev;
 	if (nd->mnt->kind == MNT_PROC && nd->task)
 		proc_fix_stat(nd->task, proc_rel(nd), st);
 	return 0;
@@ -131,6 +134,10 @@ long sys_statx(struct task *t, struct sysc *sc)
 		else
 			r = statx(nd->dfd, "", sf | AT_EMPTY_PATH, mask, &stx);
 		r = r < 0 ? -errno : 0;
+		if (r == 0 && nd->magic_fd < 0 && !nd_is_device(nd, host, sizeof(host))) {
+			stx.stx_dev_major = major(nd->mnt->dev);
+			stx.stx_dev_minor = minor(nd->mnt->dev);
+		}
 		if (r == 0 && nd->mnt->kind == MNT_PROC && nd->magic_fd < 0) {
 			struct stat st = { .st_uid = stx.stx_uid, .st_gid = stx.stx_gid };
 

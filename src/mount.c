@@ -120,7 +120,8 @@ static struct mount *add(const char *point, const char *source, const char *devn
 		.kind = kind,
 		.fd = fd,
 		.guest_fd = UMK_FD_MNT + nr_mounts,
-		.dev = st.st_dev,
+		.dev = kind == MNT_DIR && strcmp(fstype, "tmpfs") && strcmp(fstype, "sysfs")
+			? st.st_dev : makedev(0, 20 + nr_mounts),
 	};
 	nr_mounts++;
 	return m;

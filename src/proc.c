@@ -503,7 +503,7 @@ static char task_state(const struct task *t)
 		return 'T';
 	if (t->state == TASK_SLEEPING || t->state == TASK_SLEEPING_NATIVE)
 		return 'S';
-	return t->state == TASK_RUNNING ? 'R' : 'S';
+	return 'R';	/* running, or in a syscall umk is serving */
 }
 
 struct mem_usage {
@@ -673,7 +673,8 @@ static void gen_maps(FILE *f, struct task *t)
 			named_file ? (unsigned)((v->dev >> 8) & 0xfff) : 0,
 			named_file ? (unsigned)(v->dev & 0xff) : 0,
 			named_file ? (unsigned long long)v->ino : 0ULL);
-		if (v->name)
+		/* umk's stub and scratch window: anonymous memory to the guest. */
+		if (v->name && strcmp(v->name, "[umk]"))
 			fprintf(f, "%*s%s", 6, "", v->name);
 		fputc('\n', f);
 	}

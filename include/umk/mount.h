@@ -49,7 +49,8 @@ struct mount {
 	enum mnt_kind kind;
 	int fd;			/* umk's O_PATH descriptor of source */
 	int guest_fd;		/* where every guest holds it */
-	dev_t dev;		/* of source, for mountinfo */
+	dev_t dev;		/* what stat shows: the source's, or a device of its own for
+				 * the synthetic file systems (find -xdev, df) */
 };
 
 /* The names of the devices in the guest's /dev (NULL-terminated). */

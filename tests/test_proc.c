@@ -1,0 +1,159 @@
+/*
+ * The guest's /proc and the file view's everyday uses: a guest program's
+ * own /proc files, busybox ps/top/ls/find/mount on them, and a FIFO whose
+ * open blocks one guest while the others go on.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <check.h>
+#include "harness.h"
+
+#define G(name) "/usr/local/bin/" name
+
+/* /proc as pid 1 of the guest sees it (see tests/guest/procfs.c). */
+START_TEST(test_proc_self)
+{
+	h_expect_umk(ARGV(G("procfs"), "a1", "b 2"),
+		     "self: ok\n"
+		     "thread-self: ok\n"
+		     "pids: 1 2 3 4\n"
+		     "kid 0: ppid 1\n"
+		     "kid 1: ppid 1\n"
+		     "kid 2: ppid 1\n"
+		     "kid 0 cwd: /tmp\n"
+		     "Name: procfs\n"
+		     "State: R (running)\n"
+		     "Pid: 1\n"
+		     "PPid: 0\n"
+		     "Uid: 0\t0\t0\t0\n"
+		     "Threads: 1\n"
+		     "VmRSS: present\n"
+		     "cmdline: [/usr/local/bin/procfs] [a1] [b 2]\n"
+		     "statm fields: 7\n"
+		     "comm: renamed\n"
+		     "PR_GET_NAME: renamed\n"
+		     "oom_score_adj: 0\n"
+		     "oom_score_adj: 500\n"
+		     "child oom_score_adj: 500\n"
+		     "oom_score_adj: -1000\n"
+		     "oom_score: ok\n"
+		     "fd link: /tmp/procfs.file\n"
+		     "pipe link: pipe:[\n"
+		     "pipe reopen: hello\n"
+		     "fd dir lists it: yes\n"
+		     "maps: stack yes, host names no\n"
+		     "mount: / rootfs\n"
+		     "mount: /dev devtmpfs\n"
+		     "mount: /dev/shm tmpfs\n"
+		     "mount: /proc proc\n"
+		     "mount: /sys sysfs\n"
+		     "mountinfo lines match: yes\n"
+		     "uptime: ok\n"
+		     "loadavg tasks >= 4: yes\n"
+		     "meminfo: ok\n"
+		     "hostname: ok\n"
+		     "/proc/1: dir 1 mode 555 uid 0\n"
+		     "create in /proc: EACCES\n"
+		     "mkdir in /proc: EACCES\n"
+		     "unlink in /proc: EACCES\n"
+		     "pids after: 1\n"
+		     "gone: ENOENT\n", 0);
+}
+END_TEST
+
+/* Each line of out after the header: its first number is a guest pid (at
+ * most max); returns the number of rows. */
+static int pid_rows(const char *out, int skip, int max)
+{
+	const char *line = out;
+	int rows = 0;
+
+	for (int i = 0; i < skip && line; i++)
+		line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL;
+	while (line && *line) {
+		int pid = atoi(line);
+
+		ck_assert_msg(pid >= 1 && pid <= max, "pid %d in: %s", pid, out);
+		rows++;
+		line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL;
+	}
+	return rows;
+}
+
+/* busybox ps and top show the guest's processes, and only them. */
+START_TEST(test_proc_ps_top)
+{
+	struct run_result r;
+
+	ck_assert_int_eq(h_umk(&r, 0, 30, NULL, ARGV("/bin/sh", "-c", "sleep 3 & ps; kill $!")), 0);
+	ck_assert_msg(r.code == 0 && strstr(r.out, "PID") && strstr(r.out, "sleep 3"), "%s", r.out);
+	ck_assert_int_eq(pid_rows(r.out, 1, 10), 3);
+	h_free(&r);
+	ck_assert_int_eq(h_umk(&r, 0, 30, NULL,
+			       ARGV("/bin/sh", "-c", "top -b -n 1 | grep -E '^ *[0-9]+ '")), 0);
+	ck_assert_msg(r.code == 0, "%s", r.err);
+	ck_assert_int_eq(pid_rows(r.out, 0, 10), 3);
+	h_free(&r);
+}
+END_TEST
+
+/* ls -l /proc/1, cat /proc/self/status, free, uptime, mount, pidof. */
+START_TEST(test_proc_tools)
+{
+	struct run_result r;
+
+	ck_assert_int_eq(h_umk(&r, 0, 30, NULL, ARGV("/bin/sh", "-c",
+		"ls -l /proc/1; cat /proc/self/status; free; uptime; mount; sleep 5 & "
+		"pidof sleep; kill $!")), 0);
+	ck_assert_msg(r.code == 0, "%s%s", r.out, r.err);
+	ck_assert_msg(strstr(r.out, "exe -> /bin/busybox"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, " status\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "Name:\tcat\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "Mem:"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "load average"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "proc on /proc type proc (rw,nosuid,nodev,noexec"), "%s", r.out);
+	{	/* pidof sleep: the last line, a guest pid */
+		const char *last = r.out + r.out_len - 1;
+
+		while (last > r.out && last[-1] != '\n')
+			last--;
+		ck_assert_msg(atoi(last) >= 2 && atoi(last) <= 10, "%s", r.out);
+	}
+	h_free(&r);
+}
+END_TEST
+
+/* find / -xdev stays on the root's file system: the same count natively. */
+START_TEST(test_find_xdev)
+{
+	h_expect_same(ARGV("/bin/sh", "-c", "find / -xdev | wc -l"));
+}
+END_TEST
+
+/* A guest blocked opening a FIFO holds up nobody: the shell goes on, the
+ * writer's open meets it, cat prints what came through. (Natively the
+ * chrooted rootfs has no /dev/null for the background job's stdin.) */
+START_TEST(test_fifo_open_blocks_one)
+{
+	h_expect_umk(ARGV("/bin/sh", "-c",
+		"f=/tmp/fifo.proc-test; rm -f $f; mkfifo $f && { cat $f & sleep 0.2; echo tick; "
+		"echo hi > $f; wait; rm $f; }"), "tick\nhi\n", 0);
+}
+END_TEST
+
+Suite *suite_proc(void)
+{
+	Suite *s = suite_create("proc");
+	TCase *tc = tcase_create("proc");
+
+	tcase_add_test(tc, test_proc_self);
+	tcase_add_test(tc, test_proc_ps_top);
+	tcase_add_test(tc, test_proc_tools);
+	tcase_add_test(tc, test_find_xdev);
+	tcase_add_test(tc, test_fifo_open_blocks_one);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
