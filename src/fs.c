@@ -14,9 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/inotify.h>
+#include <sys/fanotify.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
 
@@ -25,6 +28,7 @@
 #endif
 #include "umk/fs.h"
 #include "umk/mount.h"
+#include "umk/inject.h"
 #include "umk/mm.h"
 #include "umk/handlers.h"
 #include "umk/syscall.h"
@@ -96,6 +100,27 @@ int fd_guest_dir(struct task *t, int dirfd, char *out, size_t len)
 	return mount_host_to_guest(host, out, len) ? -EBADF : 0;
 }
 
+int fs_cwd_refresh(struct fs_struct *fs)
+{
+	char link[64], host[HOST_PATH_MAX], guest[PATH_MAX];
+	ssize_t n;
+
+	if (fs->cwd_fd < 0)
+		return 0;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fs->cwd_fd);
+	n = readlink(link, host, sizeof(host) - 1);
+	if (n < 0)
+		return -ENOENT;
+	host[n] = '\0';
+	if (n > 10 && !strcmp(host + n - 10, " (deleted)"))
+		return -ENOENT;	/* removed: the last path stays, for what it is worth */
+	if (mount_host_to_guest(host, guest, sizeof(guest)) == 0 && strcmp(guest, fs->cwd)) {
+		free(fs->cwd);
+		fs->cwd = xstrdup(guest);
+	}
+	return 0;
+}
+
 int task_namei_path(struct task *t, int dirfd, const char *path, unsigned flags,
 		    struct nameidata *nd)
 {
@@ -106,9 +131,21 @@ int task_namei_path(struct task *t, int dirfd, const char *path, unsigned flags,
 	if (!path[0])
 		return -ENOENT;
 	if (path[0] != '/' || (flags & (LOOKUP_BENEATH | LOOKUP_IN_ROOT))) {
-		r = fd_guest_dir(t, dirfd, nd->basebuf, sizeof(nd->basebuf));
-		if (r)
-			return r;
+		/* The base directory itself, not only its path: a walk from a
+		 * renamed or removed directory starts where Linux's does. */
+		if (dirfd == AT_FDCWD) {
+			fs_cwd_refresh(t->fs);
+			snprintf(nd->basebuf, sizeof(nd->basebuf), "%s", t->fs->cwd);
+			if (t->fs->cwd_fd >= 0)
+				nd->base_fd = fcntl(t->fs->cwd_fd, F_DUPFD_CLOEXEC, 0);
+		} else {
+			r = fd_guest_dir(t, dirfd, nd->basebuf, sizeof(nd->basebuf));
+			if (r)
+				return r;
+			r = guest_fd_get(t, dirfd);
+			if (r >= 0)
+				nd->base_fd = r;
+		}
 	} else {
 		snprintf(nd->basebuf, sizeof(nd->basebuf), "%s", t->fs->root);
 	}
@@ -119,7 +156,8 @@ int task_namei(struct task *t, int dirfd, uint64_t upath, unsigned flags, bool e
 	       struct nameidata *nd)
 {
 	char path[PATH_MAX];
-	long n = strncpy_from_guest(t, path, upath, sizeof(path));
+	/* AT_EMPTY_PATH takes a NULL path as "" (Linux 6.11). */
+	long n = upath == 0 && empty_ok ? 0 : strncpy_from_guest(t, path, upath, sizeof(path));
 
 	nd_init(nd, t->fs->root, nd->basebuf, &t->cred, flags);
 	nd->task = t;
@@ -137,100 +175,180 @@ int task_namei(struct task *t, int dirfd, uint64_t upath, unsigned flags, bool e
 	return task_namei_path(t, dirfd, path, flags, nd);
 }
 
-/* The host path of a resolved guest path, for the few calls the host must
- * run on a path (socket addresses, inotify): 0 or -ENAMETOOLONG. */
-static int nd_host_path(const struct nameidata *nd, char *host, size_t len)
-{
-	int r = mount_guest_to_host(nd->guest, host, len);
-	size_t hl;
-
-	if (r || !nd->trailing_slash)
-		return r;
-	hl = strlen(host);
-	if (hl + 2 > len)
-		return -ENAMETOOLONG;
-	host[hl] = '/';
-	host[hl + 1] = '\0';
-	return 0;
-}
-
 static uint64_t stack_start(struct sysc *sc)
 {
 	return arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE;
 }
 
-/* The host runs the call on the host path of the guest path args[pi]
- * (dirfd args[di], or di < 0). 0, 1 (empty path, empty_ok) or -errno. */
-static int translate_path_arg(struct task *t, struct sysc *sc, int di, int pi, unsigned flags,
-			      bool empty_ok, uint64_t *sp)
-{
-	struct nameidata *nd = malloc(sizeof(*nd));
-	char host[HOST_PATH_MAX];
-	uint64_t addr;
-	int r;
+/*
+ * The calls the host must run itself on a path (the guest's socket binds
+ * and connects, its inotify and fanotify watches) get no path of umk's
+ * walk: umk lends the guest, for that one call, a descriptor of what the
+ * walk found, at UMK_FD_PATH (close-on-exec, replaced by the next loan),
+ * and the host path is /proc/self/fd/UMK_FD_PATH[/last]. The magic link
+ * takes the host straight to that directory or object, so nothing renamed
+ * meanwhile can lead it anywhere else: the parent directory plus a last
+ * name the call does not follow, or the object itself.
+ */
+#define UMK_FD_PATH (UMK_FD_BASE + 7)
 
-	if (!nd)
-		return -ENOMEM;
-	r = task_namei(t, di >= 0 ? (int)sc->args[di] : AT_FDCWD, sc->args[pi], flags, empty_ok,
-		       nd);
-	if (r == 0)
-		r = nd_host_path(nd, host, sizeof(host));
-	nd_release(nd);
-	free(nd);
-	if (r)
-		return r;
-	r = push_to_guest_stack(t, sp, host, strlen(host) + 1, &addr);
-	if (r)
-		return r;
-	sc->args[pi] = addr;
-	if (di >= 0)
-		sc->args[di] = (uint64_t)(int64_t)AT_FDCWD;
-	sc->args_dirty = true;
-	return 0;
+/* Lend the directory dfd (umk's O_PATH descriptor): the path for the host,
+ * with last appended. (seccomp's ADDFD takes no O_PATH descriptor: umk
+ * lends an O_RDONLY one.) */
+static int lend(struct task *t, int dfd, const char *last, char *path, size_t len)
+{
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long r;
+
+	if (fd < 0)
+		return -errno;
+	r = inject_install_fd(t, fd, UMK_FD_PATH, true);
+	close(fd);
+	if (r < 0)
+		return (int)r;
+	if (last && *last)
+		r = snprintf(path, len, "/proc/self/fd/%d/%s", UMK_FD_PATH, last);
+	else
+		r = snprintf(path, len, "/proc/self/fd/%d", UMK_FD_PATH);
+	return r >= (long)len ? -ENAMETOOLONG : 0;
+}
+
+/* Lend the parent (or a mount root itself) of nd: the path for the host. */
+static int lend_nd(struct task *t, const struct nameidata *nd, char *path, size_t len)
+{
+	return lend(t, nd->dfd, nd->last, path, len);
+}
+
+/*
+ * Lend the object nd names itself (a socket file to connect to, which no
+ * descriptor but O_PATH opens): the guest thread opens it with O_PATH |
+ * O_NOFOLLOW in the lent parent and moves it over the loan. A name renamed
+ * into a symlink meanwhile fails that open (ELOOP), never leads outside.
+ */
+static int lend_object(struct task *t, const struct nameidata *nd, char *path, size_t len)
+{
+	uint64_t sp, addr;
+	long fd, r = lend_nd(t, nd, path, len);
+	uint32_t used = t->sys.scratch_used;
+
+	if (r || !nd->last[0])
+		return (int)r;
+	sp = arch_stack_pointer(&t->sys.regs) - ARCH_RED_ZONE;
+	if ((r = push_to_guest_stack(t, &sp, nd->last, strlen(nd->last) + 1, &addr)))
+		return (int)r;
+	fd = inject_syscall(t, SYS_openat, UMK_FD_PATH, addr,
+			    O_PATH | O_NOFOLLOW | O_CLOEXEC, 0, 0, 0);
+	if (fd < 0)
+		return fd == -ELOOP ? -ECONNREFUSED : (int)fd;
+	{
+		/* The host checks dup3's target against the process's own
+		 * RLIMIT_NOFILE, which stays below umk's numbers: raise it
+		 * for the moment. */
+		struct rlimit lim, high;
+		bool raised = prlimit(t->host_tid, RLIMIT_NOFILE, NULL, &lim) == 0 &&
+			      lim.rlim_cur <= UMK_FD_PATH;
+
+		high = lim;
+		high.rlim_cur = UMK_FD_PATH + 1;
+		if (raised && prlimit(t->host_tid, RLIMIT_NOFILE, &high, NULL) < 0)
+			raised = false;
+		r = inject_syscall(t, SYS_dup3, (uint64_t)fd, UMK_FD_PATH, O_CLOEXEC, 0, 0, 0);
+		if (raised)
+			prlimit(t->host_tid, RLIMIT_NOFILE, &lim, NULL);
+	}
+	inject_syscall(t, SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0);
+	if (r < 0)
+		return (int)r;
+	t->sys.scratch_used = used;	/* the name is read: its room is free again */
+	r = snprintf(path, len, "/proc/self/fd/%d", UMK_FD_PATH);
+	return r >= (long)len ? -ENAMETOOLONG : 0;
 }
 
 /*
  * inotify_add_watch and fanotify_mark: the watch belongs to the guest's own
- * descriptor, so the host must run them, on a host path. (A rename race
- * between umk's walk and the host's can move the watch, never an open:
- * watching reads nothing.)
+ * descriptor, so the host must run them. umk's walk followed what was to be
+ * followed; the host takes the last name without following it.
  */
 long sys_inotify_add_watch(struct task *t, struct sysc *sc)
 {
-	uint64_t sp = stack_start(sc);
-	int r = translate_path_arg(t, sc, -1, 1,
-				   ((sc->args[2] & 0x02000000 /* IN_DONT_FOLLOW */) ? 0
-								   : LOOKUP_FOLLOW) |
-				   LOOKUP_MUST_EXIST, false, &sp);
+	struct nameidata *nd = malloc(sizeof(*nd));
+	uint64_t sp = stack_start(sc), addr;
+	char path[PATH_MAX + 32];
+	long r;
 
-	return r < 0 ? r : SYSC_NATIVE;
+	if (!nd)
+		return -ENOMEM;
+	r = task_namei(t, AT_FDCWD, sc->args[1],
+		       ((sc->args[2] & IN_DONT_FOLLOW) ? 0 : LOOKUP_FOLLOW) | LOOKUP_MUST_EXIST,
+		       false, nd);
+	if (r == 0 && nd->magic_fd >= 0)
+		r = -EINVAL;	/* a pipe or socket of /proc/PID/fd: nothing to watch by path */
+	else if (r == 0)
+		r = lend_nd(t, nd, path, sizeof(path));
+	if (r == 0)
+		r = push_to_guest_stack(t, &sp, path, strlen(path) + 1, &addr);
+	if (r == 0) {
+		sc->args[1] = addr;
+		if (nd->last[0] && nd->magic_fd < 0)
+			sc->args[2] |= IN_DONT_FOLLOW;
+		else
+			sc->args[2] &= ~(uint64_t)IN_DONT_FOLLOW;
+		sc->args_dirty = true;
+		r = SYSC_NATIVE;
+	}
+	nd_release(nd);
+	free(nd);
+	return r;
 }
 
 long sys_fanotify_mark(struct task *t, struct sysc *sc)
 {
-	uint64_t sp = stack_start(sc);
-	int r;
+	struct nameidata *nd;
+	uint64_t sp = stack_start(sc), addr;
+	char path[PATH_MAX + 32];
+	long r;
 
 	if (sc->args[4] == 0)
-		return SYSC_NATIVE;
-	r = translate_path_arg(t, sc, 3, 4, ((sc->args[1] & 0x04 /* FAN_MARK_DONT_FOLLOW */) ? 0
-					     : LOOKUP_FOLLOW) | LOOKUP_MUST_EXIST, false, &sp);
-	return r < 0 ? r : SYSC_NATIVE;
+		return SYSC_NATIVE;	/* on dirfd itself */
+	if (!(nd = malloc(sizeof(*nd))))
+		return -ENOMEM;
+	r = task_namei(t, (int)sc->args[3], sc->args[4],
+		       ((sc->args[1] & FAN_MARK_DONT_FOLLOW) ? 0 : LOOKUP_FOLLOW) | LOOKUP_MUST_EXIST,
+		       false, nd);
+	if (r == 0)
+		r = lend_nd(t, nd, path, sizeof(path));
+	if (r == 0)
+		r = push_to_guest_stack(t, &sp, path, strlen(path) + 1, &addr);
+	if (r == 0) {
+		sc->args[3] = (uint64_t)(int64_t)AT_FDCWD;
+		sc->args[4] = addr;
+		if (nd->last[0])
+			sc->args[1] |= FAN_MARK_DONT_FOLLOW;
+		else
+			sc->args[1] &= ~(uint64_t)FAN_MARK_DONT_FOLLOW;
+		sc->args_dirty = true;
+		r = SYSC_NATIVE;
+	}
+	nd_release(nd);
+	free(nd);
+	return r;
 }
 
 /*
  * Socket addresses: a pathname AF_UNIX address names a file in the guest's
- * view, whether it is bound, connected to or sent to. umk hands the host a
- * copy naming the host path (which must fit sun_path). Abstract names are
- * host-wide until the file-view issue scopes them.
+ * view, whether it is bound, connected to or sent to. A bind gets its
+ * parent directory lent and makes the socket there (Linux's bind does not
+ * follow a last symlink: EADDRINUSE); a connect or send gets the socket
+ * file itself lent. Abstract names are host-wide (not scoped yet).
  * Returns 0 (translated into naddr and nlen), 1 (leave it as is) or -errno.
+ * *lent counts the loans of this call: one descriptor, so one path.
  */
-static int translate_sockaddr(struct task *t, uint64_t uaddr, uint64_t len, bool follow,
-			      uint64_t *sp, uint64_t *naddr, uint64_t *nlen)
+static int translate_sockaddr(struct task *t, uint64_t uaddr, uint64_t len, bool connect,
+			      uint64_t *sp, uint64_t *naddr, uint64_t *nlen, int *lent)
 {
 	struct sockaddr_un sun, out;
 	struct nameidata *nd;
-	char host[HOST_PATH_MAX];
+	char host[PATH_MAX + 32];
 	char path[sizeof(sun.sun_path) + 1];
 	size_t plen;
 	int r;
@@ -246,13 +364,30 @@ static int translate_sockaddr(struct task *t, uint64_t uaddr, uint64_t len, bool
 	plen = len - offsetof(struct sockaddr_un, sun_path);
 	memcpy(path, sun.sun_path, plen);
 	path[plen] = '\0';
+	if (!path[0])
+		return -ENOENT;
+	if ((*lent)++)
+		return -EINVAL;	/* (one loan per call: several paths in one sendmmsg) */
 	nd = malloc(sizeof(*nd));
 	if (!nd)
 		return -ENOMEM;
-	nd_init(nd, t->fs->root, t->fs->cwd, &t->cred, follow ? LOOKUP_FOLLOW : 0);
-	r = path[0] ? namei(nd, path) : -ENOENT;
-	if (r == 0)
-		r = nd_host_path(nd, host, sizeof(host));
+	r = task_namei_path(t, AT_FDCWD, path,
+			    connect ? LOOKUP_FOLLOW | LOOKUP_MUST_EXIST : LOOKUP_CREATE, nd);
+	if (r == 0 && connect) {
+		if (nd->magic_fd >= 0 || !S_ISSOCK(nd->st.st_mode))
+			r = -ECONNREFUSED;
+		else
+			r = lend_object(t, nd, host, sizeof(host));
+	} else if (r == 0) {
+		if (nd->exists || !nd->last[0])
+			r = -EADDRINUSE;
+		else if (nd->mnt->flags & MNT_RDONLY)
+			r = -EROFS;
+		else if (nd->mnt->kind == MNT_PROC)
+			r = -EACCES;
+		else
+			r = lend_nd(t, nd, host, sizeof(host));
+	}
 	nd_release(nd);
 	free(nd);
 	if (r == 0 && strlen(host) >= sizeof(out.sun_path))
@@ -271,8 +406,9 @@ static int translate_sockaddr(struct task *t, uint64_t uaddr, uint64_t len, bool
 long sys_sockaddr(struct task *t, struct sysc *sc)
 {
 	uint64_t sp = stack_start(sc);
+	int lent = 0;
 	int r = translate_sockaddr(t, sc->args[1], sc->args[2], sc->nr == SYS_connect, &sp,
-				   &sc->args[1], &sc->args[2]);
+				   &sc->args[1], &sc->args[2], &lent);
 
 	if (r < 0)
 		return r;
@@ -285,8 +421,9 @@ long sys_sockaddr(struct task *t, struct sysc *sc)
 long sys_sendto(struct task *t, struct sysc *sc)
 {
 	uint64_t sp = stack_start(sc);
+	int lent = 0;
 	int r = translate_sockaddr(t, sc->args[4], sc->args[5], true, &sp, &sc->args[4],
-				   &sc->args[5]);
+				   &sc->args[5], &lent);
 
 	if (r < 0)
 		return r;
@@ -300,12 +437,12 @@ long sys_sendmsg(struct task *t, struct sysc *sc)
 {
 	uint64_t sp = stack_start(sc), addr, name, namelen;
 	struct msghdr m;
-	int r;
+	int r, lent = 0;
 
 	if (copy_from_guest(t, &m, sc->args[1], sizeof(m)))
 		return SYSC_NATIVE;	/* the host reports EFAULT */
 	r = translate_sockaddr(t, (uint64_t)m.msg_name, m.msg_namelen, true, &sp, &name,
-			       &namelen);
+			       &namelen, &lent);
 	if (r)
 		return r < 0 ? r : SYSC_NATIVE;
 	m.msg_name = (void *)name;
@@ -343,7 +480,7 @@ long sys_sendmmsg(struct task *t, struct sysc *sc)
 	unsigned n = (unsigned)sc->args[2] > SENDMMSG_MAX ? SENDMMSG_MAX : (unsigned)sc->args[2];
 	struct mmsghdr *v;
 	bool any = false;
-	int r = 0;
+	int r = 0, lent = 0;
 
 	if (n == 0)
 		return SYSC_NATIVE;
@@ -354,11 +491,31 @@ long sys_sendmmsg(struct task *t, struct sysc *sc)
 		free(v);
 		return SYSC_NATIVE;	/* the host reports EFAULT */
 	}
+	struct sockaddr_un first;
+	socklen_t first_len = 0;
+	uint64_t first_name = 0, first_namelen = 0;
+
 	for (unsigned i = 0; i < n && r >= 0; i++) {
 		uint64_t name, namelen;
+		struct sockaddr_un cur;
+		socklen_t cl = v[i].msg_hdr.msg_namelen;
 
+		/* The same address again (the usual case): the same loan. */
+		if (first_len && cl == first_len && v[i].msg_hdr.msg_name &&
+		    !copy_from_guest(t, &cur, (uint64_t)v[i].msg_hdr.msg_name, cl) &&
+		    !memcmp(&cur, &first, cl)) {
+			v[i].msg_hdr.msg_name = (void *)first_name;
+			v[i].msg_hdr.msg_namelen = (socklen_t)first_namelen;
+			continue;
+		}
 		r = translate_sockaddr(t, (uint64_t)v[i].msg_hdr.msg_name,
-				       v[i].msg_hdr.msg_namelen, true, &sp, &name, &namelen);
+				       v[i].msg_hdr.msg_namelen, true, &sp, &name, &namelen, &lent);
+		if (r == 0 && !first_len && cl <= sizeof(first) &&
+		    !copy_from_guest(t, &first, (uint64_t)v[i].msg_hdr.msg_name, cl)) {
+			first_len = cl;
+			first_name = name;
+			first_namelen = namelen;
+		}
 		if (r == 0) {
 			v[i].msg_hdr.msg_name = (void *)name;
 			v[i].msg_hdr.msg_namelen = (socklen_t)namelen;

@@ -215,10 +215,14 @@ long sys_utimensat(struct task *t, struct sysc *sc)
 	bool now;
 	long r;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
 	if ((r = copy_times(t, sc, ts, &now)))
 		return r;
+	/* Both UTIME_OMIT: nothing to do, and not even the path is looked at. */
+	if (sc->nr == SYS_utimensat && sc->args[2] && ts[0].tv_nsec == UTIME_OMIT &&
+	    ts[1].tv_nsec == UTIME_OMIT)
+		return 0;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
 	if (atcall && upath == 0)
 		return SYSC_NATIVE;	/* on dirfd itself, as futimens */
 	nd = malloc(sizeof(*nd));
@@ -392,7 +396,7 @@ long sys_xattr(struct task *t, struct sysc *sc)
 				r = -ERANGE;
 		}
 		if (r > 0 && (get || list) && size &&
-		    copy_to_guest(t, sc->args[2], buf, (size_t)r))
+		    copy_to_guest(t, sc->args[list ? 1 : 2], buf, (size_t)r))
 			r = -EFAULT;
 	}
 	free(buf);

@@ -85,7 +85,8 @@ static long nd_done(struct nameidata *nd, long r)
  * The new name of mkdir, mknod, symlink and link: filename_create()'s
  * checks. 0 with nd naming a free slot in a writable directory, or -errno.
  */
-static long create_checks(struct task *t, struct nameidata *nd, int dirfd, uint64_t upath)
+static long create_checks(struct task *t, struct nameidata *nd, int dirfd, uint64_t upath,
+			  bool dir)
 {
 	long r = task_namei(t, dirfd, upath, LOOKUP_CREATE, false, nd);
 
@@ -93,6 +94,9 @@ static long create_checks(struct task *t, struct nameidata *nd, int dirfd, uint6
 		return r;
 	if (nd->last_type != LAST_NORM || !nd->last[0] || nd->exists)
 		return -EEXIST;
+	/* A new name with a trailing slash can only be a directory's. */
+	if (nd->trailing_slash && !dir)
+		return -ENOENT;
 	if (ro(nd))
 		return -EROFS;
 	if (procfs(nd))
@@ -110,7 +114,7 @@ long sys_mkdir(struct task *t, struct sysc *sc)
 
 	if (!nd)
 		return -ENOMEM;
-	r = create_checks(t, nd, at ? (int)sc->args[0] : AT_FDCWD, sc->args[at]);
+	r = create_checks(t, nd, at ? (int)sc->args[0] : AT_FDCWD, sc->args[at], true);
 	if (r == 0 && mkdirat(nd->dfd, nd->last, mode & ~t->fs->umask) < 0)
 		r = -errno;
 	return nd_done(nd, r);
@@ -140,7 +144,7 @@ long sys_mknod(struct task *t, struct sysc *sc)
 	nd = nd_alloc();
 	if (!nd)
 		return -ENOMEM;
-	r = create_checks(t, nd, at ? (int)sc->args[0] : AT_FDCWD, sc->args[at]);
+	r = create_checks(t, nd, at ? (int)sc->args[0] : AT_FDCWD, sc->args[at], false);
 	/*
 	 * Device nodes: CAP_MKNOD, and even then umk makes none, because the
 	 * host would let the guest open a real host device through it (the
@@ -270,6 +274,9 @@ long sys_rename2(struct task *t, struct sysc *sc)
 	else if (!S_ISDIR(o->st.st_mode) &&
 		 (o->trailing_slash || (!(flags & RENAME_EXCHANGE) && n->trailing_slash)))
 		r = -ENOTDIR;
+	else if ((flags & RENAME_EXCHANGE) && n->exists && !S_ISDIR(n->st.st_mode) &&
+		 n->trailing_slash)
+		r = -ENOTDIR;
 	else if ((flags & RENAME_NOREPLACE) && n->exists)
 		r = -EEXIST;
 	else if ((flags & RENAME_EXCHANGE) && !n->exists)
@@ -317,7 +324,8 @@ long sys_link2(struct task *t, struct sysc *sc)
 		r = -EPERM;	/* a directory */
 	}
 	if (r == 0)
-		r = create_checks(t, n, at ? (int)sc->args[2] : AT_FDCWD, sc->args[at ? 3 : 1]);
+		r = create_checks(t, n, at ? (int)sc->args[2] : AT_FDCWD, sc->args[at ? 3 : 1],
+				  false);
 	if (r == 0 && ofd < 0 && o->mnt != n->mnt)
 		r = -EXDEV;
 	if (r == 0 && S_ISDIR(o->st.st_mode))
@@ -352,7 +360,8 @@ long sys_symlink(struct task *t, struct sysc *sc)
 	nd = nd_alloc();
 	if (!nd)
 		return -ENOMEM;
-	r = create_checks(t, nd, at ? (int)sc->args[1] : AT_FDCWD, sc->args[at ? 2 : 1]);
+	r = create_checks(t, nd, at ? (int)sc->args[1] : AT_FDCWD, sc->args[at ? 2 : 1],
+			  false);
 	if (r == 0 && symlinkat(target, nd->dfd, nd->last) < 0)
 		r = -errno;
 	return nd_done(nd, r);

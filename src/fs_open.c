@@ -42,14 +42,13 @@
 #ifndef OPEN_HOW_SIZE_VER0
 #define OPEN_HOW_SIZE_VER0 24
 #endif
-#ifndef __O_TMPFILE
-#define __O_TMPFILE 020000000
-#endif
+/* O_TMPFILE's own bit (glibc's __O_TMPFILE includes O_DIRECTORY). */
+#define TMPFILE_BIT 020000000
 /* Linux's VALID_OPEN_FLAGS and VALID_RESOLVE_FLAGS. */
 #define VALID_OPEN_FLAGS (O_RDONLY | O_WRONLY | O_RDWR | O_CREAT | O_EXCL | O_NOCTTY | \
 			  O_TRUNC | O_APPEND | O_NDELAY | O_NONBLOCK | O_SYNC | O_DSYNC | \
 			  FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | \
-			  O_NOATIME | O_CLOEXEC | O_PATH | __O_TMPFILE)
+			  O_NOATIME | O_CLOEXEC | O_PATH | TMPFILE_BIT)
 #define VALID_RESOLVE_FLAGS (RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | \
 			     RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED)
 #define S_IALLUGO (S_ISUID | S_ISGID | S_ISVTX | 0777)
@@ -136,6 +135,83 @@ static void open_exit(struct task *t, struct sysc *sc)
 	t->path_retries = 0;
 }
 
+/*
+ * The guest thread opens with the host's rights of its process (umk's user,
+ * no capabilities), the guest's credentials may allow more: root reads a
+ * mode-0 file. Would the host refuse what the guest may do? Then umk opens
+ * it for the guest: only a regular file or a directory (their opens never
+ * block), or a new file in a directory.
+ */
+static bool host_denies(const struct stat *st, int mask)
+{
+	static gid_t groups[64];
+	static int ngroups = -1;
+	unsigned mode = st->st_mode;
+
+	if (ngroups < 0)
+		ngroups = getgroups(64, groups);
+	if (st->st_uid == geteuid()) {
+		mode >>= 6;
+	} else {
+		bool in = st->st_gid == getegid();
+
+		for (int i = 0; i < ngroups && !in; i++)
+			in = groups[i] == st->st_gid;
+		if (in)
+			mode >>= 3;
+	}
+	return (mask & ~mode & 7) != 0;
+}
+
+static long open_for_guest(struct task *t, const struct nameidata *nd, uint64_t flags,
+			   uint64_t mode)
+{
+	int fd;
+	long r;
+
+	if (nd->last[0])
+		fd = openat(nd->dfd, nd->last,
+			    (int)(flags & ~(uint64_t)O_CLOEXEC) | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+			    (mode_t)(mode & ~(uint64_t)t->fs->umask));
+	else
+		fd = openat(nd->dfd, ".", (int)(flags & ~(uint64_t)(O_CLOEXEC | O_CREAT | O_EXCL)) |
+			    O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = inject_install_fd(t, fd, -1, flags & O_CLOEXEC);
+	close(fd);
+	return r;
+}
+
+/* Should umk open it for the guest (see above)? 0: no; 1: yes; -errno: the
+ * guest may not either. */
+static int open_by_umk(struct task *t, const struct nameidata *nd, uint64_t flags)
+{
+	int acc = (flags & O_ACCMODE) == O_RDONLY ? MAY_READ : (flags & O_ACCMODE) == O_WRONLY
+		  ? MAY_WRITE : MAY_READ | MAY_WRITE;
+	struct stat dir;
+
+	if (flags & (O_PATH | TMPFILE_BIT))
+		return 0;
+	if (flags & O_TRUNC)
+		acc |= MAY_WRITE;
+	if (nd->exists) {
+		if (!S_ISREG(nd->st.st_mode) && !S_ISDIR(nd->st.st_mode))
+			return 0;
+		/* A removed directory (a removed cwd's "."): only its descriptor
+		 * reaches it. */
+		if (S_ISDIR(nd->st.st_mode) && nd->st.st_nlink == 0 && !nd->last[0])
+			return cred_permission(&t->cred, &nd->st, acc) ?: 1;
+		if (!host_denies(&nd->st, acc))
+			return 0;
+		return cred_permission(&t->cred, &nd->st, acc) ?: 1;
+	}
+	if (!(flags & O_CREAT) || !nd->last[0] || fstat(nd->dfd, &dir) < 0 ||
+	    !host_denies(&dir, MAY_WRITE | MAY_EXEC))
+		return 0;
+	return cred_permission(&t->cred, &dir, MAY_WRITE | MAY_EXEC) ?: 1;
+}
+
 static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, uint64_t flags,
 		    uint64_t mode, uint64_t resolve)
 {
@@ -149,6 +225,14 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 
 	if (!nd)
 		return -ENOMEM;
+	/* build_open_flags(): a file cannot be created as a directory; O_TMPFILE
+	 * wants O_DIRECTORY, write access, and no O_CREAT. */
+	if (((flags & O_CREAT) && (flags & O_DIRECTORY)) ||
+	    ((flags & TMPFILE_BIT) && (!(flags & O_DIRECTORY) ||
+				       !(flags & (O_WRONLY | O_RDWR)) || (flags & O_CREAT)))) {
+		free(nd);
+		return -EINVAL;
+	}
 	if (!(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL))
 		lf |= LOOKUP_FOLLOW;
 	if (flags & O_CREAT)
@@ -191,9 +275,8 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 		}
 		if ((nd->mnt->flags & MNT_RDONLY) && !(flags & O_PATH) &&
 		    (S_ISREG(nd->st.st_mode) || S_ISDIR(nd->st.st_mode)) &&
-		    (write || (flags & __O_TMPFILE) == __O_TMPFILE)) {
-			r = S_ISDIR(nd->st.st_mode) && !((flags & __O_TMPFILE) == __O_TMPFILE)
-				? -EISDIR : -EROFS;
+		    (write || (flags & TMPFILE_BIT))) {
+			r = S_ISDIR(nd->st.st_mode) && !(flags & TMPFILE_BIT) ? -EISDIR : -EROFS;
 			goto out;
 		}
 		if (nd_is_device(nd, host, sizeof(host))) {
@@ -225,6 +308,12 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 			r = -EACCES;	/* proc has no ->create */
 		if (r)
 			goto out;
+	}
+
+	if ((r = open_by_umk(t, nd, flags)) != 0) {
+		if (r > 0)
+			r = open_for_guest(t, nd, flags, mode);
+		goto out;
 	}
 
 	memset(&how, 0, sizeof(how));
@@ -259,7 +348,7 @@ static long open_legacy(struct task *t, struct sysc *sc, int dirfd, uint64_t upa
 			uint64_t flags, uint64_t mode)
 {
 	flags = (flags & VALID_OPEN_FLAGS) | O_LARGEFILE;
-	if ((flags & O_CREAT) || (flags & __O_TMPFILE) == __O_TMPFILE)
+	if ((flags & O_CREAT) || (flags & TMPFILE_BIT))
 		mode &= S_IALLUGO;
 	else
 		mode = 0;
@@ -305,7 +394,7 @@ long sys_openat2(struct task *t, struct sysc *sc)
 		return -EINVAL;
 	if ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT))
 		return -EINVAL;
-	if ((how.flags & O_CREAT) || (how.flags & __O_TMPFILE) == __O_TMPFILE) {
+	if ((how.flags & O_CREAT) || (how.flags & TMPFILE_BIT)) {
 		if (how.mode & ~(uint64_t)S_IALLUGO)
 			return -EINVAL;
 	} else if (how.mode) {
@@ -314,13 +403,7 @@ long sys_openat2(struct task *t, struct sysc *sc)
 	if ((how.flags & O_PATH) &&
 	    (how.flags & ~(uint64_t)(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)))
 		return -EINVAL;
-	if ((how.flags & O_CREAT) && (how.flags & O_DIRECTORY))
-		return -EINVAL;
-	if ((how.flags & __O_TMPFILE) && ((how.flags & __O_TMPFILE) != __O_TMPFILE ||
-					  !(how.flags & (O_WRONLY | O_RDWR)) ||
-					  (how.flags & O_CREAT)))
-		return -EINVAL;
-	if ((how.resolve & RESOLVE_CACHED) && (how.flags & (O_TRUNC | O_CREAT | __O_TMPFILE)))
+	if ((how.resolve & RESOLVE_CACHED) && (how.flags & (O_TRUNC | O_CREAT | TMPFILE_BIT)))
 		return -EAGAIN;
 	return do_open(t, sc, (int)sc->args[0], sc->args[1], how.flags, how.mode, how.resolve);
 }
@@ -385,6 +468,19 @@ long sys_access(struct task *t, struct sysc *sc)
 	return r;
 }
 
+/* The cwd becomes the directory umk holds at fd (taken over). */
+static long set_cwd(struct fs_struct *fs, int fd, const char *guest)
+{
+	if (fd < 0)
+		return fd;
+	if (fs->cwd_fd >= 0)
+		close(fs->cwd_fd);
+	fs->cwd_fd = fd;
+	free(fs->cwd);
+	fs->cwd = xstrdup(guest);
+	return 0;
+}
+
 /* chdir: the walk, a directory, search permission; the cwd is umk's. */
 long sys_chdir(struct task *t, struct sysc *sc)
 {
@@ -397,10 +493,8 @@ long sys_chdir(struct task *t, struct sysc *sc)
 		       LOOKUP_DIRECTORY, false, nd);
 	if (r == 0)
 		r = cred_permission(&t->cred, &nd->st, MAY_EXEC);
-	if (r == 0) {
-		free(t->fs->cwd);
-		t->fs->cwd = xstrdup(nd->guest);
-	}
+	if (r == 0)
+		r = set_cwd(t->fs, nd_open_final(nd), nd->guest);
 	nd_release(nd);
 	free(nd);
 	return r;
@@ -416,26 +510,29 @@ long sys_fchdir(struct task *t, struct sysc *sc)
 	if (fd < 0)
 		return fd;
 	r = fstat(fd, &st) < 0 ? -errno : 0;
-	close(fd);
-	if (r)
+	if (r == 0 && !S_ISDIR(st.st_mode))
+		r = -ENOTDIR;
+	if (r == 0)
+		r = cred_permission(&t->cred, &st, MAY_EXEC);
+	if (r == 0 && fd_guest_path(t, (int)sc->args[0], guest, sizeof(guest)))
+		snprintf(guest, sizeof(guest), "%s", t->fs->cwd);	/* (removed) */
+	if (r) {
+		close(fd);
 		return r;
-	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
-	if ((r = cred_permission(&t->cred, &st, MAY_EXEC)))
-		return r;
-	if ((r = fd_guest_path(t, (int)sc->args[0], guest, sizeof(guest))))
-		return r;
-	free(t->fs->cwd);
-	t->fs->cwd = xstrdup(guest);
-	return 0;
+	}
+	return set_cwd(t->fs, fd, guest);
 }
 
 long sys_getcwd(struct task *t, struct sysc *sc)
 {
-	const char *cwd = t->fs->cwd, *root = t->fs->root;
+	const char *cwd, *root = t->fs->root;
 	size_t rl = strlen(root);
 	char buf[PATH_MAX + 16];
 	size_t len;
+
+	if (fs_cwd_refresh(t->fs) < 0)
+		return -ENOENT;
+	cwd = t->fs->cwd;
 
 	if (!strcmp(root, "/"))
 		snprintf(buf, sizeof(buf), "%s", cwd);

@@ -171,7 +171,7 @@ long sys_readlink(struct task *t, struct sysc *sc)
 	if (!nd)
 		return -ENOMEM;
 	/* readlinkat(fd, "") reads the link an O_PATH descriptor names. */
-	r = task_namei(t, dirfd, upath, LOOKUP_MUST_EXIST, at, nd);
+	r = task_namei(t, dirfd, upath, LOOKUP_MUST_EXIST, at && dirfd != AT_FDCWD, nd);
 	if (r == 1) {
 		r = dirfd == AT_FDCWD ? -ENOENT : SYSC_NATIVE;
 	} else if (r == 0) {

@@ -33,9 +33,11 @@ void nd_init(struct nameidata *nd, const char *root, const char *base,
 	nd->flags = flags;
 	nd->dfd = -1;
 	nd->magic_fd = -1;
+	nd->base_fd = -1;
 }
 
-void nd_release(struct nameidata *nd)
+/* Forget a walk's result (a walk that starts again). */
+static void nd_reset(struct nameidata *nd)
 {
 	if (nd->dfd >= 0)
 		close(nd->dfd);
@@ -43,6 +45,14 @@ void nd_release(struct nameidata *nd)
 	if (nd->magic_fd >= 0)
 		close(nd->magic_fd);
 	nd->magic_fd = -1;
+}
+
+void nd_release(struct nameidata *nd)
+{
+	nd_reset(nd);
+	if (nd->base_fd >= 0)
+		close(nd->base_fd);
+	nd->base_fd = -1;
 }
 
 /* The root directory of mount m as the reader sees it (/proc: the mirror of
@@ -181,9 +191,15 @@ static int walk(struct nameidata *nd, const char *path)
 	nd->last_type = path[0] == '/' ? LAST_ROOT : LAST_DOT;	/* until a component */
 	memcpy(rest, path, plen + 1);
 	snprintf(cur, PATH_MAX, "%s", path[0] == '/' ? root : nd->base);
-	fd = reach(nd, cur, &mnt);
-	if (fd < 0)
-		return fd;
+	if (path[0] != '/' && nd->base_fd >= 0 && (mnt = mount_of(cur))) {
+		fd = fcntl(nd->base_fd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+	} else {
+		fd = reach(nd, cur, &mnt);
+		if (fd < 0)
+			return fd;
+	}
 
 	for (;;) {
 		char cand[PATH_MAX], name[NAME_MAX + 1];
@@ -290,8 +306,11 @@ static int walk(struct nameidata *nd, const char *path)
 			r = -errno;
 			goto out;
 		}
+		/* A trailing slash follows a final link, except for the calls
+		 * that create or remove the name itself (they see the link). */
 		if (S_ISLNK(st.st_mode) &&
-		    (!last || (nd->flags & LOOKUP_FOLLOW) || nd->trailing_slash)) {
+		    (!last || (nd->flags & LOOKUP_FOLLOW) ||
+		     (nd->trailing_slash && !(nd->flags & LOOKUP_CREATE)))) {
 			size_t rl = strlen(rest + pos);
 			ssize_t tl;
 
@@ -390,11 +409,11 @@ final:
 done:
 	if (nd->exists && nd->trailing_slash && !S_ISDIR(nd->st.st_mode) &&
 	    !(nd->flags & LOOKUP_CREATE)) {
-		nd_release(nd);
+		nd_reset(nd);
 		return -ENOTDIR;
 	}
 	if (nd->exists && (nd->flags & LOOKUP_DIRECTORY) && !S_ISDIR(nd->st.st_mode)) {
-		nd_release(nd);
+		nd_reset(nd);
 		return -ENOTDIR;
 	}
 	return 0;
@@ -413,7 +432,7 @@ int namei(struct nameidata *nd, const char *path)
 	if (plen >= PATH_MAX)
 		return -ENAMETOOLONG;
 	for (int i = 0; i < WALK_RETRIES; i++) {
-		nd_release(nd);
+		nd_reset(nd);
 		nd->exists = false;
 		r = walk(nd, path);
 		if (r != -EAGAIN)

@@ -4,6 +4,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
@@ -156,6 +158,8 @@ void fs_put(struct fs_struct *fs)
 	if (fs && --fs->refcount == 0) {
 		free(fs->root);
 		free(fs->cwd);
+		if (fs->cwd_fd >= 0)
+			close(fs->cwd_fd);
 		free(fs);
 	}
 }
@@ -167,6 +171,7 @@ struct fs_struct *fs_copy(const struct fs_struct *fs)
 	n->refcount = 1;
 	n->root = xstrdup(fs->root);
 	n->cwd = xstrdup(fs->cwd);
+	n->cwd_fd = fs->cwd_fd >= 0 ? fcntl(fs->cwd_fd, F_DUPFD_CLOEXEC, 0) : -1;
 	n->umask = fs->umask;
 	return n;
 }
@@ -235,6 +240,7 @@ struct task *task_create_init(pid_t host_tid, const struct cred *cred, const cha
 	t->fs->refcount = 1;
 	t->fs->root = xstrdup("/");
 	t->fs->cwd = xstrdup("/");
+	t->fs->cwd_fd = -1;
 	t->fs->umask = kernel.init_umask;
 
 	t->uts = xcalloc(1, sizeof(*t->uts));

@@ -23,6 +23,9 @@ int guest_fd_get(struct task *t, int fd);
 int task_namei(struct task *t, int dirfd, uint64_t upath, unsigned flags, bool empty_ok,
 	       struct nameidata *nd);
 
+/* Bring fs->cwd up to date from its descriptor (a rename of the cwd or
+ * above): 0, or -ENOENT when the cwd was removed. */
+int fs_cwd_refresh(struct fs_struct *fs);
 /* The same for a path already in umk. */
 int task_namei_path(struct task *t, int dirfd, const char *path, unsigned flags,
 		    struct nameidata *nd);

@@ -49,6 +49,8 @@ struct nameidata {
 	struct task *task;	/* the reader, for /proc (its pids, its self); or NULL */
 	unsigned flags;		/* LOOKUP_* */
 	char basebuf[PATH_MAX];	/* room for base, for callers that build it */
+	int base_fd;		/* umk's descriptor of base (relative walks start on it,
+				 * so a renamed or removed cwd still works), or -1 */
 	/* out */
 	struct mount *mnt;	/* the final object's mount (its parent's if it does not exist) */
 	int dfd;		/* umk's O_PATH descriptor of the parent directory, or

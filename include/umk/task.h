@@ -99,7 +99,9 @@ struct sysc {
 struct fs_struct {
 	int refcount;
 	char *root;		/* the task's root, "/" unless chroot */
-	char *cwd;		/* absolute guest path, below root */
+	char *cwd;		/* absolute guest path, below root (as last seen) */
+	int cwd_fd;		/* umk's descriptor of the cwd, which follows renames;
+				 * -1: the path above (the first task's "/") */
 	unsigned umask;		/* the guest's (umask(2) also runs natively, for its opens) */
 };
 
