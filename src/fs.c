@@ -121,6 +121,25 @@ int fs_cwd_refresh(struct fs_struct *fs)
 	return 0;
 }
 
+void fs_owner_fixup(struct task *t, int fd, int dfd, const char *name)
+{
+	uid_t uid = t->cred.fsuid;
+	gid_t gid = t->cred.fsgid;
+	struct stat dir;
+
+	/* Files umk or the guest's process create are the host user's: when
+	 * that is not the guest's fsuid (--user, setuid), and umk may, they
+	 * become the guest's, with the group a set-gid directory gives. */
+	if (geteuid() != 0 || (uid == geteuid() && gid == getegid()))
+		return;
+	if (fstat(dfd, &dir) == 0 && (dir.st_mode & S_ISGID))
+		gid = dir.st_gid;
+	if (fd >= 0)
+		(void)!fchown(fd, uid, gid);
+	else
+		(void)!fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
 int task_namei_path(struct task *t, int dirfd, const char *path, unsigned flags,
 		    struct nameidata *nd)
 {

@@ -117,6 +117,8 @@ long sys_mkdir(struct task *t, struct sysc *sc)
 	r = create_checks(t, nd, at ? (int)sc->args[0] : AT_FDCWD, sc->args[at], true);
 	if (r == 0 && mkdirat(nd->dfd, nd->last, mode & ~t->fs->umask) < 0)
 		r = -errno;
+	if (r == 0)
+		fs_owner_fixup(t, -1, nd->dfd, nd->last);
 	return nd_done(nd, r);
 }
 
@@ -157,6 +159,8 @@ long sys_mknod(struct task *t, struct sysc *sc)
 
 		if (mknodat(nd->dfd, nd->last, (mode & S_IFMT) | (perm & ~t->fs->umask), dev) < 0)
 			r = -errno;
+		else
+			fs_owner_fixup(t, -1, nd->dfd, nd->last);
 	}
 	return nd_done(nd, r);
 }
@@ -364,5 +368,7 @@ long sys_symlink(struct task *t, struct sysc *sc)
 			  false);
 	if (r == 0 && symlinkat(target, nd->dfd, nd->last) < 0)
 		r = -errno;
+	if (r == 0)
+		fs_owner_fixup(t, -1, nd->dfd, nd->last);
 	return nd_done(nd, r);
 }

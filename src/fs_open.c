@@ -133,6 +133,33 @@ static void open_exit(struct task *t, struct sysc *sc)
 		return;
 	}
 	t->path_retries = 0;
+	/* A file the guest's process created: the guest's owner. */
+	if (sc->ret >= 0 && sc->u.data[0]) {
+		int fd = guest_fd_get(t, (int)sc->ret);
+		struct stat st;
+		char link[64], host[HOST_PATH_MAX];
+		ssize_t n;
+
+		if (fd < 0)
+			return;
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, host, sizeof(host) - 1);
+		if (n > 0 && fstat(fd, &st) == 0 && st.st_uid == geteuid()) {
+			char *slash;
+			int dfd;
+
+			host[n] = '\0';
+			slash = strrchr(host, '/');
+			if (slash && slash != host) {
+				*slash = '\0';
+				dfd = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+				fs_owner_fixup(t, fd, dfd >= 0 ? dfd : fd, NULL);
+				if (dfd >= 0)
+					close(dfd);
+			}
+		}
+		close(fd);
+	}
 }
 
 /*
@@ -178,6 +205,8 @@ static long open_for_guest(struct task *t, const struct nameidata *nd, uint64_t 
 			    O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	if (!nd->exists)
+		fs_owner_fixup(t, fd, nd->dfd, NULL);
 	r = inject_install_fd(t, fd, -1, flags & O_CLOEXEC);
 	close(fd);
 	return r;
@@ -190,26 +219,34 @@ static int open_by_umk(struct task *t, const struct nameidata *nd, uint64_t flag
 	int acc = (flags & O_ACCMODE) == O_RDONLY ? MAY_READ : (flags & O_ACCMODE) == O_WRONLY
 		  ? MAY_WRITE : MAY_READ | MAY_WRITE;
 	struct stat dir;
+	int r;
 
-	if (flags & (O_PATH | TMPFILE_BIT))
+	if (flags & O_PATH)
 		return 0;
 	if (flags & O_TRUNC)
 		acc |= MAY_WRITE;
+	/* may_open() and may_o_create() with the guest's credentials first:
+	 * they, not the host's, decide. */
+	if (nd->exists && (r = cred_permission(&t->cred, &nd->st, acc)))
+		return r;
+	if (!nd->exists && nd->last[0]) {
+		if (fstat(nd->dfd, &dir) < 0)
+			return -errno;
+		if ((r = cred_permission(&t->cred, &dir, MAY_WRITE | MAY_EXEC)))
+			return r;
+	}
+	if (flags & TMPFILE_BIT)
+		return 0;
 	if (nd->exists) {
 		if (!S_ISREG(nd->st.st_mode) && !S_ISDIR(nd->st.st_mode))
 			return 0;
 		/* A removed directory (a removed cwd's "."): only its descriptor
 		 * reaches it. */
 		if (S_ISDIR(nd->st.st_mode) && nd->st.st_nlink == 0 && !nd->last[0])
-			return cred_permission(&t->cred, &nd->st, acc) ?: 1;
-		if (!host_denies(&nd->st, acc))
-			return 0;
-		return cred_permission(&t->cred, &nd->st, acc) ?: 1;
+			return 1;
+		return host_denies(&nd->st, acc);
 	}
-	if (!(flags & O_CREAT) || !nd->last[0] || fstat(nd->dfd, &dir) < 0 ||
-	    !host_denies(&dir, MAY_WRITE | MAY_EXEC))
-		return 0;
-	return cred_permission(&t->cred, &dir, MAY_WRITE | MAY_EXEC) ?: 1;
+	return (flags & O_CREAT) && nd->last[0] && host_denies(&dir, MAY_WRITE | MAY_EXEC);
 }
 
 static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, uint64_t flags,
@@ -335,6 +372,9 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 	sc->args[4] = sc->args[5] = 0;
 	sc->args_dirty = true;
 	sc->on_exit = open_exit;
+	/* It may create the file: the exit gives it the guest's owner. */
+	sc->u.data[0] = !nd->exists && (flags & O_CREAT) && geteuid() == 0 &&
+			(t->cred.fsuid != geteuid() || t->cred.fsgid != getegid());
 	r = SYSC_NATIVE;
 out:
 	nd_release(nd);

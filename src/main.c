@@ -59,6 +59,8 @@ static void usage(FILE *f)
 "      --ro               make the guest's root read-only (/tmp is then an empty\n"
 "                         writable directory of umk's)\n"
 "      --tmpfs GUEST      an empty writable directory at GUEST (repeatable)\n"
+"  -u, --user UID:GID     run the guest as that user and group (default 0:0,\n"
+"                         root); permission checks are the guest's, as Linux's\n"
 "  -H, --hostname NAME    the guest's hostname (default: umk)\n"
 "  -e, --env K=V          set a guest environment variable (repeatable); the\n"
 "                         guest starts with PATH, HOME=/root and TERM only\n"
@@ -189,6 +191,7 @@ static int cmd_run(int argc, char **argv)
 		{ "root", required_argument, NULL, 'r' },
 		{ "hostname", required_argument, NULL, 'H' },
 		{ "bind", required_argument, NULL, 'b' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "ro", no_argument, NULL, 'R' },
 		{ "tmpfs", required_argument, NULL, 'F' },
 		{ "env", required_argument, NULL, 'e' },
@@ -201,6 +204,8 @@ static int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *root = getenv("UMK_ROOT");
+	uid_t user_uid = 0;
+	gid_t user_gid = 0;
 	char rootbuf[PATH_MAX], prog[PATH_MAX];
 	char **env = NULL;
 	const char *term = getenv("TERM");
@@ -219,7 +224,7 @@ static int cmd_run(int argc, char **argv)
 	env = env_set(env, termkv);
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+r:H:e:t::m:b:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:H:e:t::m:b:u:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			root = optarg;
@@ -231,6 +236,21 @@ static int cmd_run(int argc, char **argv)
 		case 'R':
 			mount_set_root_ro(true);
 			break;
+		case 'u': {
+			unsigned long u, g;
+			char *end;
+
+			errno = 0;
+			u = strtoul(optarg, &end, 10);
+			if (end == optarg || *end != ':' || errno || u > 0xfffffffeUL)
+				umk_die(UMK_EXIT_FAILURE, "--user wants UID:GID, not '%s'", optarg);
+			g = strtoul(end + 1, &end, 10);
+			if (*end || errno || g > 0xfffffffeUL || !optarg[strcspn(optarg, ":") + 1])
+				umk_die(UMK_EXIT_FAILURE, "--user wants UID:GID, not '%s'", optarg);
+			user_uid = (uid_t)u;
+			user_gid = (gid_t)g;
+			break;
+		}
 		case 'F':
 			if (mount_add_tmpfs(optarg) < 0)
 				return UMK_EXIT_FAILURE;
@@ -337,7 +357,7 @@ static int cmd_run(int argc, char **argv)
 	kernel.init_pid_ns = pid_ns_create(NULL, config.pid_max);
 	if (!kernel.init_pid_ns)
 		umk_die(UMK_EXIT_FAILURE, "out of memory");
-	cred_init_root(&cred, 0, 0);
+	cred_init_root(&cred, user_uid, user_gid);
 
 	cow_init();	/* without it (umk not root), forks copy eagerly */
 	if ((e = mm_global_init()) < 0)

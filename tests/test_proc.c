@@ -143,6 +143,32 @@ START_TEST(test_fifo_open_blocks_one)
 }
 END_TEST
 
+/* --user: the guest runs as that user; permission checks are its own, and
+ * what it creates is its own (when umk, as root, can make it so). */
+START_TEST(test_user)
+{
+	struct run_result r;
+
+	ck_assert_int_eq(h_umk(&r, 0, 30, ARGV("--user", "1000:1000"), ARGV("/bin/sh", "-c",
+		"id; cat /etc/passwd >/dev/null && echo passwd readable; ls /root; touch /etc/x; "
+		"f=/tmp/user-test.$$; touch $f && ls -ln $f | awk '{print $3, $4}'; rm $f && "
+		"echo removed own file")), 0);
+	ck_assert_msg(strstr(r.out, "uid=1000 gid=1000\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.out, "passwd readable\n"), "%s", r.out);
+	ck_assert_msg(strstr(r.err, "/root': Permission denied"), "%s", r.err);
+	ck_assert_msg(strstr(r.err, "/etc/x: Permission denied"), "%s", r.err);
+	if (harness_is_root()) {
+		ck_assert_msg(strstr(r.out, "1000 1000\n"), "%s", r.out);
+		ck_assert_msg(strstr(r.out, "removed own file\n"), "%s", r.out);
+	}
+	h_free(&r);
+	ck_assert_int_eq(h_umk(&r, 0, 30, ARGV("--user", "1000"), ARGV("/bin/true")), 0);
+	ck_assert_int_eq(r.code, 125);
+	ck_assert_msg(strstr(r.err, "--user wants UID:GID"), "%s", r.err);
+	h_free(&r);
+}
+END_TEST
+
 Suite *suite_proc(void)
 {
 	Suite *s = suite_create("proc");
@@ -153,6 +179,7 @@ Suite *suite_proc(void)
 	tcase_add_test(tc, test_proc_tools);
 	tcase_add_test(tc, test_find_xdev);
 	tcase_add_test(tc, test_fifo_open_blocks_one);
+	tcase_add_test(tc, test_user);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

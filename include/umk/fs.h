@@ -29,6 +29,9 @@ int fs_cwd_refresh(struct fs_struct *fs);
 /* The same for a path already in umk. */
 int task_namei_path(struct task *t, int dirfd, const char *path, unsigned flags,
 		    struct nameidata *nd);
+/* A file t just created (fd, or name in the directory dfd) gets t's
+ * ownership (Linux's inode_init_owner) where the host's differs. */
+void fs_owner_fixup(struct task *t, int fd, int dfd, const char *name);
 /* The final object is one of the guest's /dev devices: its host path. */
 bool nd_is_device(const struct nameidata *nd, char *host, size_t len);
 
