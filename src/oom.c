@@ -30,6 +30,7 @@
 #include "umk/mm.h"
 #include "umk/oom.h"
 #include "umk/pcache.h"
+#include "umk/proc.h"
 #include "umk/task.h"
 #include "umk/umk.h"
 
@@ -185,6 +186,7 @@ void oom_check(void)
 	memobj_drop_stale_all();
 	if (memobj_total_allocated() <= config.memory_limit || victim_pending())
 		return;
+	proc_flush_writes();	/* oom_score_adj values written meanwhile */
 	kill_victim();
 }
 

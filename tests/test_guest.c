@@ -702,6 +702,25 @@ END_TEST
 
 /* ASLR: stack, brk, mmap and a PIE move between execs, and stay put under
  * personality(ADDR_NO_RANDOMIZE), as natively. */
+/* --memory 64M: the victim is the one oom_score_adj (written through
+ * /proc) makes the worst: a small +1000 before a growing 0, never -1000. */
+START_TEST(test_exec_oom_adj)
+{
+	struct run_result r;
+
+	ck_assert_int_eq(h_umk(&r, 0, 60, ARGV("--memory", "64M"), ARGV(G("oom"), "adj")), 0);
+	ck_assert_msg(!r.timed_out && r.code == 0 &&
+		      !strcmp(r.out, "small's oom_score_adj set\n"
+				     "favoured victim (+1000, 4M): killed by KILL\n"
+				     "grower: exit 0\n"
+				     "exempt one (-1000, 24M) alive: 1\n"
+				     "exempt one: killed by TERM\n") &&
+		      strstr(r.err, "oom_score_adj:1000"),
+		      "code %d out:\n%s\nerr:\n%s", r.code, r.out, r.err);
+	h_free(&r);
+}
+END_TEST
+
 START_TEST(test_exec_aslr)
 {
 	h_expect_same(ARGV(G("aslr")));
@@ -922,6 +941,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_exec_pcache_cow);
 	tcase_add_test(tc, test_exec_elf_fuzz);
 	tcase_add_test(tc, test_exec_oom);
+	tcase_add_test(tc, test_exec_oom_adj);
 	tcase_add_test(tc, test_exec_aslr);
 	tcase_add_test(tc, test_exec_proc_exe);
 	tcase_add_test(tc, test_exec_creds);

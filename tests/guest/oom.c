@@ -25,13 +25,83 @@ static void report(const char *who, pid_t pid)
 		printf("%s: exit %d\n", who, WEXITSTATUS(st));
 }
 
-int main(void)
+static void set_adj(const char *v)
+{
+	FILE *f = fopen("/proc/self/oom_score_adj", "w");
+
+	if (!f || fputs(v, f) < 0 || fclose(f) != 0)
+		_exit(4);
+}
+
+/* A child holding mb MiB with oom_score_adj adj; it says so on p. */
+static pid_t holder(int p, size_t mb, const char *adj)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char *m = mmap(NULL, mb << 20, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (m == MAP_FAILED)
+			_exit(3);
+		set_adj(adj);
+		memset(m, 1, mb << 20);
+		write(p, "r", 1);
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+/*
+ * `oom adj`: the victim is chosen by badness with oom_score_adj: a small
+ * process with +1000 goes before a big one, one with -1000 never; a grower
+ * that stops once the favoured victim is gone lives.
+ */
+static int adj_order(void)
+{
+	int p[2];
+	char c;
+	pid_t big, small, grower;
+
+	if (pipe(p) < 0)
+		return 1;
+	big = holder(p[1], 24, "-1000");
+	read(p[0], &c, 1);
+	small = holder(p[1], 4, "1000");
+	read(p[0], &c, 1);
+	printf("small's oom_score_adj set\n");
+	grower = fork();
+	if (grower == 0) {
+		while (kill(small, 0) == 0) {
+			char *m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (m == MAP_FAILED)
+				_exit(3);
+			memset(m, 1, 1 << 20);
+			usleep(2000);
+		}
+		_exit(0);
+	}
+	report("favoured victim (+1000, 4M)", small);
+	report("grower", grower);
+	printf("exempt one (-1000, 24M) alive: %d\n",
+	       kill(big, 0) == 0 && waitpid(big, NULL, WNOHANG) == 0);
+	kill(big, SIGTERM);
+	report("exempt one", big);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	int p[2];
 	char c;
 	pid_t small, hog;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "adj"))
+		return adj_order();
 	if (pipe(p) < 0)
 		return 1;
 	small = fork();
