@@ -139,6 +139,9 @@ static int exec_file_check(struct task *t, struct exec_file *f)
 		return -EACCES;
 	if ((r = may_exec(t, &f->st, f->fd, f->mnt_flags)))
 		return r;
+	/* deny_write_access(): not while a guest has it open for writing. */
+	if (fs_open_for_write(f->st.st_dev, f->st.st_ino))
+		return -ETXTBSY;
 	return 0;
 }
 
@@ -626,6 +629,8 @@ void exec_event(struct task *t)
 	/* /proc/PID/exe: the image loaded (a script's is its interpreter). */
 	free(p->exe);
 	p->exe = b->prog.guest ? xstrdup(b->prog.guest) : NULL;
+	p->exe_dev = b->prog.st.st_dev;
+	p->exe_ino = b->prog.st.st_ino;
 	/* A broken image dies of SIGSEGV, as on Linux: a guest's business, so
 	 * said only under --trace. */
 	if ((r = exec_load(t, b)) < 0 && !t->inj.dead && config.trace)

@@ -7,6 +7,7 @@
  * (directory entries), fs_attr.c (ownership, modes, times, xattrs).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -119,6 +120,80 @@ int fs_cwd_refresh(struct fs_struct *fs)
 		fs->cwd = xstrdup(guest);
 	}
 	return 0;
+}
+
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	bool found;
+};
+
+static int running_exe(struct task *t, void *arg)
+{
+	struct file_id *f = arg;
+	struct process *p = t->proc;
+
+	if (t == p->leader && p->state == PROC_ALIVE && p->exe && p->exe_ino == f->ino &&
+	    p->exe_dev == f->dev)
+		f->found = true;
+	return f->found;
+}
+
+bool fs_running_exe(dev_t dev, ino_t ino)
+{
+	struct file_id f = { dev, ino, false };
+
+	for_each_task(running_exe, &f);
+	return f.found;
+}
+
+/* Does this process hold the file open for writing? Its descriptors, as
+ * the host lists them; flags from fdinfo only for the file's own. */
+static int holds_for_write(struct task *t, void *arg)
+{
+	struct file_id *f = arg;
+	struct process *p = t->proc;
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+
+	if (t != p->leader || p->state != PROC_ALIVE)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd", p->host_tgid);
+	if (!(d = opendir(path)))
+		return 0;
+	while (!f->found && (e = readdir(d))) {
+		struct stat st;
+		char info[64], buf[256];
+		int fd, n = atoi(e->d_name);
+
+		if (e->d_name[0] == '.' || n >= UMK_FD_BASE ||
+		    fstatat(dirfd(d), e->d_name, &st, 0) < 0 || st.st_ino != f->ino ||
+		    st.st_dev != f->dev)
+			continue;
+		snprintf(info, sizeof(info), "/proc/%d/fdinfo/%d", p->host_tgid, n);
+		fd = open(info, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			ssize_t l = read(fd, buf, sizeof(buf) - 1);
+			const char *fl;
+
+			close(fd);
+			buf[l > 0 ? l : 0] = '\0';
+			fl = strstr(buf, "flags:");
+			if (fl && (strtoul(fl + 6, NULL, 8) & O_ACCMODE) != O_RDONLY)
+				f->found = true;
+		}
+	}
+	closedir(d);
+	return f->found;
+}
+
+bool fs_open_for_write(dev_t dev, ino_t ino)
+{
+	struct file_id f = { dev, ino, false };
+
+	for_each_task(holds_for_write, &f);
+	return f.found;
 }
 
 void fs_owner_fixup(struct task *t, int fd, int dfd, const char *name)

@@ -279,6 +279,8 @@ long sys_truncate(struct task *t, struct sysc *sc)
 		return nd_done(nd, r);
 	if (nd->mnt->flags & MNT_RDONLY)
 		return nd_done(nd, -EROFS);
+	if (fs_running_exe(nd->st.st_dev, nd->st.st_ino))
+		return nd_done(nd, -ETXTBSY);
 	/* A regular file: opening it never blocks. */
 	fd = openat(nd->dfd, nd->last, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)

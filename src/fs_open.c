@@ -320,6 +320,12 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 			r = open_device(t, host, flags);
 			goto out;
 		}
+		/* get_write_access(): not the image of a running guest. */
+		if (S_ISREG(nd->st.st_mode) && write && !(flags & O_PATH) &&
+		    fs_running_exe(nd->st.st_dev, nd->st.st_ino)) {
+			r = -ETXTBSY;
+			goto out;
+		}
 		if (nd->mnt->kind == MNT_PROC) {
 			if (S_ISREG(nd->st.st_mode)) {
 				r = (flags & O_PATH) ? open_magic_path(t, nd, flags)

@@ -326,6 +326,8 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	p->personality = cp->personality;
 	p->oom_score_adj = cp->oom_score_adj;
 	p->exe = cp->exe ? xstrdup(cp->exe) : NULL;
+	p->exe_dev = cp->exe_dev;
+	p->exe_ino = cp->exe_ino;
 	change_pid(p, PIDTYPE_PGID, cp->pgrp);
 	change_pid(p, PIDTYPE_SID, cp->session);
 	if (pid_nr_ns(pid, ns) == 1)

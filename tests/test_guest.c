@@ -721,6 +721,13 @@ START_TEST(test_exec_oom_adj)
 }
 END_TEST
 
+/* ETXTBSY both ways, as natively. */
+START_TEST(test_exec_etxtbsy)
+{
+	h_expect_same(ARGV(G("etxtbsy")));
+}
+END_TEST
+
 START_TEST(test_exec_aslr)
 {
 	h_expect_same(ARGV(G("aslr")));
@@ -942,6 +949,7 @@ Suite *suite_guest(void)
 	tcase_add_test(tc, test_exec_elf_fuzz);
 	tcase_add_test(tc, test_exec_oom);
 	tcase_add_test(tc, test_exec_oom_adj);
+	tcase_add_test(tc, test_exec_etxtbsy);
 	tcase_add_test(tc, test_exec_aslr);
 	tcase_add_test(tc, test_exec_proc_exe);
 	tcase_add_test(tc, test_exec_creds);

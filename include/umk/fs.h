@@ -29,6 +29,10 @@ int fs_cwd_refresh(struct fs_struct *fs);
 /* The same for a path already in umk. */
 int task_namei_path(struct task *t, int dirfd, const char *path, unsigned flags,
 		    struct nameidata *nd);
+/* ETXTBSY: a guest process runs the file; a guest holds it open for
+ * writing (exec's deny_write_access). */
+bool fs_running_exe(dev_t dev, ino_t ino);
+bool fs_open_for_write(dev_t dev, ino_t ino);
 /* A file t just created (fd, or name in the directory dfd) gets t's
  * ownership (Linux's inode_init_owner) where the host's differs. */
 void fs_owner_fixup(struct task *t, int fd, int dfd, const char *name);

@@ -157,6 +157,8 @@ struct process {
 	unsigned long personality;	/* personality(2), kept for exec's layout */
 	int oom_score_adj;		/* -1000..1000, inherited (oom.c) */
 	char *exe;			/* guest path of its image (/proc/PID/exe), or NULL */
+	dev_t exe_dev;			/* the image's file: writing it is ETXTBSY */
+	ino_t exe_ino;
 	struct wait_queue wait_chldexit;	/* tasks sleeping in wait4/waitid */
 	char comm[16];
 };
