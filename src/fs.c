@@ -433,7 +433,7 @@ long sys_fanotify_mark(struct task *t, struct sysc *sc)
  * view, whether it is bound, connected to or sent to. A bind gets its
  * parent directory lent and makes the socket there (Linux's bind does not
  * follow a last symlink: EADDRINUSE); a connect or send gets the socket
- * file itself lent. Abstract names are host-wide (not scoped yet).
+ * file itself lent. Abstract names get a prefix of this umk's.
  * Returns 0 (translated into naddr and nlen), 1 (leave it as is) or -errno.
  * *lent counts the loans of this call: one descriptor, so one path.
  */
@@ -452,10 +452,28 @@ static int translate_sockaddr(struct task *t, uint64_t uaddr, uint64_t len, bool
 	memset(&sun, 0, sizeof(sun));
 	if (copy_from_guest(t, &sun, uaddr, len))
 		return -EFAULT;
-	if (sun.sun_family != AF_UNIX || len <= offsetof(struct sockaddr_un, sun_path) ||
-	    sun.sun_path[0] == '\0')
+	if (sun.sun_family != AF_UNIX || len <= offsetof(struct sockaddr_un, sun_path))
 		return 1;
 	plen = len - offsetof(struct sockaddr_un, sun_path);
+	if (sun.sun_path[0] == '\0') {
+		/*
+		 * An abstract name: the guest's own, scoped to this umk by a
+		 * prefix the guest cannot name (host abstract sockets, an X
+		 * server's, a session bus's, stay out of reach).
+		 */
+		char scoped[sizeof(sun.sun_path)];
+		int pl = snprintf(scoped + 1, sizeof(scoped) - 1, "umk-%d:", (int)getpid()) + 1;
+
+		if (plen - 1 + (size_t)pl > sizeof(sun.sun_path))
+			return -EINVAL;
+		scoped[0] = '\0';
+		memcpy(scoped + pl, sun.sun_path + 1, plen - 1);
+		memset(&out, 0, sizeof(out));
+		out.sun_family = AF_UNIX;
+		memcpy(out.sun_path, scoped, (size_t)pl + plen - 1);
+		*nlen = offsetof(struct sockaddr_un, sun_path) + (size_t)pl + plen - 1;
+		return push_to_guest_stack(t, sp, &out, (size_t)*nlen, naddr);
+	}
 	memcpy(path, sun.sun_path, plen);
 	path[plen] = '\0';
 	if (!path[0])

@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <check.h>
 #include "harness.h"
 
@@ -169,6 +173,33 @@ START_TEST(test_user)
 }
 END_TEST
 
+/* Abstract socket names are scoped to the guest: a host listener's name is
+ * not reachable, the guest's own are. */
+START_TEST(test_abstract_sockets_scoped)
+{
+	struct sockaddr_un a = { AF_UNIX };
+	struct run_result r;
+	char name[64], cmd[160];
+	socklen_t l;
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(name, sizeof(name), "umk-test-host.%d", getpid());
+	memcpy(a.sun_path + 1, name, strlen(name));
+	l = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, l), 0);
+	ck_assert_int_eq(listen(s, 1), 0);
+	ck_assert_int_eq(h_umk(&r, 0, 30, NULL, ARGV(G("unixabs"), name)), 0);
+	ck_assert_msg(!strcmp(r.out, "connect ECONNREFUSED\n"), "%s", r.out);
+	h_free(&r);
+	close(s);
+	snprintf(cmd, sizeof(cmd), "%s g listen & sleep 0.5; %s g; wait", G("unixabs"),
+		 G("unixabs"));
+	ck_assert_int_eq(h_umk(&r, 0, 30, NULL, ARGV("/bin/sh", "-c", cmd)), 0);
+	ck_assert_msg(!strcmp(r.out, "bind ok\nconnect ok\n"), "%s", r.out);
+	h_free(&r);
+}
+END_TEST
+
 Suite *suite_proc(void)
 {
 	Suite *s = suite_create("proc");
@@ -180,6 +211,7 @@ Suite *suite_proc(void)
 	tcase_add_test(tc, test_find_xdev);
 	tcase_add_test(tc, test_fifo_open_blocks_one);
 	tcase_add_test(tc, test_user);
+	tcase_add_test(tc, test_abstract_sockets_scoped);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
