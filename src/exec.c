@@ -37,6 +37,7 @@
 #include "umk/fork.h"
 #include "umk/fs.h"
 #include "umk/mount.h"
+#include "umk/fakeroot.h"
 #include "umk/handlers.h"
 #include "umk/mm.h"
 #include "umk/syscall.h"
@@ -125,6 +126,7 @@ static int open_exec(const struct nameidata *nd, struct exec_file *f)
 	}
 	f->fd = fd;
 	f->mnt_flags = nd->mnt->flags;
+	f->mnt = nd->mnt;
 	return 0;
 }
 
@@ -135,6 +137,7 @@ static int exec_file_check(struct task *t, struct exec_file *f)
 
 	if (fstat(f->fd, &f->st) < 0)
 		return -errno;
+	fakeroot_apply(f->mnt, &f->st);	/* the guest's owner and mode count */
 	if (!S_ISREG(f->st.st_mode))
 		return -EACCES;
 	if ((r = may_exec(t, &f->st, f->fd, f->mnt_flags)))

@@ -29,6 +29,7 @@
 #endif
 #include "umk/fs.h"
 #include "umk/mount.h"
+#include "umk/fakeroot.h"
 #include "umk/inject.h"
 #include "umk/mm.h"
 #include "umk/handlers.h"
@@ -203,16 +204,27 @@ void fs_owner_fixup(struct task *t, int fd, int dfd, const char *name)
 	struct stat dir;
 
 	/* Files umk or the guest's process create are the host user's: when
-	 * that is not the guest's fsuid (--user, setuid), and umk may, they
-	 * become the guest's, with the group a set-gid directory gives. */
-	if (geteuid() != 0 || (uid == geteuid() && gid == getegid()))
-		return;
+	 * that is not the guest's fsuid (--user, setuid), they become the
+	 * guest's, with the group a set-gid directory gives: for real when
+	 * umk is root, else in fake root's records (where the host user's
+	 * own files show as root's). */
 	if (fstat(dfd, &dir) == 0 && (dir.st_mode & S_ISGID))
 		gid = dir.st_gid;
-	if (fd >= 0)
-		(void)!fchown(fd, uid, gid);
-	else
-		(void)!fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
+	if (geteuid() == 0) {
+		if (uid == 0 && gid == getegid())
+			return;
+		if (fd >= 0)
+			(void)!fchown(fd, uid, gid);
+		else
+			(void)!fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
+		return;
+	}
+	if (uid != 0 || (gid != 0 && !(dir.st_mode & S_ISGID))) {
+		struct stat st;
+
+		if ((fd >= 0 ? fstat(fd, &st) : fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW)) == 0)
+			fakeroot_chown(mount_root(), &st, uid, gid);
+	}
 }
 
 int task_namei_path(struct task *t, int dirfd, const char *path, unsigned flags,

@@ -24,6 +24,7 @@
 #include "umk/fs.h"
 #include "umk/handlers.h"
 #include "umk/mount.h"
+#include "umk/fakeroot.h"
 #include "umk/uaccess.h"
 #include "umk/umk.h"
 
@@ -50,6 +51,8 @@ static long attr_lookup(struct task *t, struct nameidata *nd, int dirfd, uint64_
 		r = -EROFS;
 	if (r == 0 && nd->mnt->kind == MNT_PROC)
 		r = -EPERM;	/* umk's mirror keeps no guest attributes */
+	if (r == 0 && fakeroot_is_db(nd->mnt, &nd->st))
+		r = -EPERM;	/* fake root's records are not the guest's */
 	return r;
 }
 
@@ -143,11 +146,30 @@ long sys_chown(struct task *t, struct sysc *sc)
 	if (r == 1) {
 		r = SYSC_NATIVE;	/* the guest's own descriptor: as fchown */
 	} else if (r == 0 && (r = chown_checks(t, &nd->st, uid, gid)) == 0) {
-		if (nd->last[0])
-			r = fchownat(nd->dfd, nd->last, uid, gid, AT_SYMLINK_NOFOLLOW);
-		else
-			r = fchownat(nd->dfd, "", uid, gid, AT_EMPTY_PATH);
-		r = r < 0 ? -errno : 0;
+		if (geteuid() == 0 || fakeroot_chown(nd->mnt, &nd->st, uid, gid) < 0) {
+			/* The host's own chown (umk is root, or no records here). */
+			if (nd->last[0])
+				r = fchownat(nd->dfd, nd->last, uid, gid, AT_SYMLINK_NOFOLLOW);
+			else
+				r = fchownat(nd->dfd, "", uid, gid, AT_EMPTY_PATH);
+			r = r < 0 ? -errno : 0;
+			if (r == 0 && fakeroot_has(nd->mnt, &nd->st))
+				fakeroot_chown(nd->mnt, &nd->st, uid, gid);
+		} else if (S_ISREG(nd->st.st_mode) && (nd->st.st_mode & (S_ISUID | S_ISGID))) {
+			/* A recorded chown drops set-id bits as a real one would. */
+			struct nameidata *m = nd;
+			unsigned mode = m->st.st_mode & 07777 & ~(unsigned)S_ISUID;
+			char proc[64];
+			int fd = nd_open_final(m);
+
+			if (mode & S_IXGRP)
+				mode &= ~(unsigned)S_ISGID;
+			if (fd >= 0) {
+				snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+				(void)!chmod(proc, mode);
+				close(fd);
+			}
+		}
 	}
 	return nd_done(nd, r);
 }
@@ -273,7 +295,7 @@ long sys_truncate(struct task *t, struct sysc *sc)
 		return nd_done(nd, -EISDIR);
 	if (!S_ISREG(nd->st.st_mode))
 		return nd_done(nd, -EINVAL);
-	if (nd->mnt->kind == MNT_PROC)
+	if (nd->mnt->kind == MNT_PROC || fakeroot_is_db(nd->mnt, &nd->st))
 		return nd_done(nd, -EACCES);
 	if ((r = cred_permission(&t->cred, &nd->st, MAY_WRITE)))
 		return nd_done(nd, r);

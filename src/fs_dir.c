@@ -21,6 +21,7 @@
 #include "umk/fs.h"
 #include "umk/handlers.h"
 #include "umk/mount.h"
+#include "umk/fakeroot.h"
 #include "umk/uaccess.h"
 #include "umk/umk.h"
 
@@ -50,6 +51,7 @@ static int may_create(const struct task *t, const struct nameidata *nd)
 		return 0;
 	if (fstat(nd->dfd, &dir) < 0)
 		return -errno;
+	fakeroot_apply(nd->mnt, &dir);
 	return cred_permission(&t->cred, &dir, MAY_WRITE | MAY_EXEC);
 }
 
@@ -61,8 +63,11 @@ static int may_delete(const struct task *t, const struct nameidata *nd)
 
 	if (fstat(nd->dfd, &dir) < 0)
 		return -errno;
+	fakeroot_apply(nd->mnt, &dir);
 	if ((r = cred_permission(&t->cred, &dir, MAY_WRITE | MAY_EXEC)))
 		return r;
+	if (fakeroot_is_db(nd->mnt, &nd->st))
+		return -EPERM;
 	if ((dir.st_mode & S_ISVTX) && t->cred.fsuid != nd->st.st_uid &&
 	    t->cred.fsuid != dir.st_uid && !cred_capable(&t->cred, CAP_FOWNER))
 		return -EPERM;
@@ -148,12 +153,27 @@ long sys_mknod(struct task *t, struct sysc *sc)
 		return -ENOMEM;
 	r = create_checks(t, nd, at ? (int)sc->args[0] : AT_FDCWD, sc->args[at], false);
 	/*
-	 * Device nodes: CAP_MKNOD, and even then umk makes none, because the
-	 * host would let the guest open a real host device through it (the
-	 * guest's ownership and device records come with fake root).
+	 * Device nodes: CAP_MKNOD; umk makes a regular file and records the
+	 * node in fake root's records (a real node would let the host open a
+	 * host device for the guest).
 	 */
-	if (r == 0 && (S_ISCHR(mode) || S_ISBLK(mode)))
-		r = -EPERM;
+	if (r == 0 && (S_ISCHR(mode) || S_ISBLK(mode))) {
+		unsigned perm = mode & 07777 & ~t->fs->umask;
+		struct stat st;
+
+		if (!cred_capable(&t->cred, CAP_MKNOD))
+			r = -EPERM;
+		else if (mknodat(nd->dfd, nd->last, S_IFREG | perm, 0) < 0)
+			r = -errno;
+		else if (fstatat(nd->dfd, nd->last, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+			 (r = fakeroot_mknod(nd->mnt, &st, mode, dev)) < 0) {
+			unlinkat(nd->dfd, nd->last, 0);
+			r = r ? r : -EPERM;
+		} else {
+			fs_owner_fixup(t, -1, nd->dfd, nd->last);
+		}
+		return nd_done(nd, r);
+	}
 	if (r == 0) {
 		unsigned perm = mode & ~(unsigned)S_IFMT & (0777 | S_ISUID | S_ISGID | S_ISVTX);
 
@@ -193,6 +213,8 @@ static long do_rmdir(struct task *t, int dirfd, uint64_t upath)
 		r = -EACCES;
 	else if ((r = may_delete(t, nd)) == 0 && unlinkat(nd->dfd, nd->last, AT_REMOVEDIR) < 0)
 		r = -errno;
+	else if (r == 0)
+		fakeroot_unlink(nd->mnt, &nd->st);
 	return nd_done(nd, r);
 }
 
@@ -233,6 +255,8 @@ long sys_unlink(struct task *t, struct sysc *sc)
 		r = -EACCES;
 	else if ((r = may_delete(t, nd)) == 0 && unlinkat(nd->dfd, nd->last, 0) < 0)
 		r = -errno;
+	else if (r == 0)
+		fakeroot_unlink(nd->mnt, &nd->st);
 	return nd_done(nd, r);
 }
 
@@ -287,10 +311,14 @@ long sys_rename2(struct task *t, struct sysc *sc)
 		r = -ENOENT;
 	else if (procfs(o))
 		r = -EACCES;
+	else if (fakeroot_is_db(o->mnt, &o->st) || (n->exists && fakeroot_is_db(n->mnt, &n->st)))
+		r = -EPERM;
 	else if ((r = may_delete(t, o)) == 0 &&
 		 (r = n->exists ? may_delete(t, n) : may_create(t, n)) == 0 &&
 		 syscall(SYS_renameat2, o->dfd, o->last, n->dfd, n->last, flags) < 0)
 		r = -errno;
+	else if (n->exists && !(flags & RENAME_EXCHANGE))
+		fakeroot_unlink(n->mnt, &n->st);
 out:
 	nd_done(n, 0);
 	return nd_done(o, r);

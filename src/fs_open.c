@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
@@ -35,6 +36,7 @@
 #include "umk/handlers.h"
 #include "umk/inject.h"
 #include "umk/mount.h"
+#include "umk/fakeroot.h"
 #include "umk/proc.h"
 #include "umk/uaccess.h"
 #include "umk/umk.h"
@@ -121,6 +123,21 @@ static long open_magic_path(struct task *t, const struct nameidata *nd, uint64_t
 	r = inject_install_fd(t, fd, -1, flags & O_CLOEXEC);
 	close(fd);
 	return r;
+}
+
+/* A device node: the host device with that number among /dev's, or ENXIO. */
+static long open_rdev(struct task *t, mode_t mode, dev_t rdev, uint64_t flags)
+{
+	static const struct { unsigned maj, min; const char *path; } safe[] = {
+		{ 1, 3, "/dev/null" }, { 1, 5, "/dev/zero" }, { 1, 7, "/dev/full" },
+		{ 1, 8, "/dev/random" }, { 1, 9, "/dev/urandom" }, { 5, 0, "/dev/tty" },
+		{ 5, 2, "/dev/ptmx" },
+	};
+
+	for (size_t i = 0; S_ISCHR(mode) && i < sizeof(safe) / sizeof(safe[0]); i++)
+		if (major(rdev) == safe[i].maj && minor(rdev) == safe[i].min)
+			return open_device(t, safe[i].path, flags);
+	return -ENXIO;
 }
 
 /* The host refused the path umk handed over: something was renamed between
@@ -320,6 +337,16 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 			r = open_device(t, host, flags);
 			goto out;
 		}
+		if (fakeroot_is_db(nd->mnt, &nd->st)) {
+			r = -EACCES;
+			goto out;
+		}
+		/* A device node of the root file system (fake root's or real):
+		 * only the devices /dev offers, never another host device. */
+		if ((S_ISCHR(nd->st.st_mode) || S_ISBLK(nd->st.st_mode)) && !(flags & O_PATH)) {
+			r = open_rdev(t, nd->st.st_mode, nd->st.st_rdev, flags);
+			goto out;
+		}
 		/* get_write_access(): not the image of a running guest. */
 		if (S_ISREG(nd->st.st_mode) && write && !(flags & O_PATH) &&
 		    fs_running_exe(nd->st.st_dev, nd->st.st_ino)) {
@@ -379,8 +406,8 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 	sc->args_dirty = true;
 	sc->on_exit = open_exit;
 	/* It may create the file: the exit gives it the guest's owner. */
-	sc->u.data[0] = !nd->exists && (flags & O_CREAT) && geteuid() == 0 &&
-			(t->cred.fsuid != geteuid() || t->cred.fsgid != getegid());
+	sc->u.data[0] = !nd->exists && (flags & O_CREAT) &&
+			(t->cred.fsuid != 0 || t->cred.fsgid != (geteuid() ? 0 : getegid()));
 	r = SYSC_NATIVE;
 out:
 	nd_release(nd);

@@ -137,6 +137,12 @@ long sys_statx(struct task *t, struct sysc *sc)
 		if (r == 0 && nd->magic_fd < 0 && !nd_is_device(nd, host, sizeof(host))) {
 			stx.stx_dev_major = major(nd->mnt->dev);
 			stx.stx_dev_minor = minor(nd->mnt->dev);
+			/* Owners and node types as the walk saw them (fake root). */
+			stx.stx_uid = nd->st.st_uid;
+			stx.stx_gid = nd->st.st_gid;
+			stx.stx_mode = (uint16_t)nd->st.st_mode;
+			stx.stx_rdev_major = major(nd->st.st_rdev);
+			stx.stx_rdev_minor = minor(nd->st.st_rdev);
 		}
 		if (r == 0 && nd->mnt->kind == MNT_PROC && nd->magic_fd < 0) {
 			struct stat st = { .st_uid = stx.stx_uid, .st_gid = stx.stx_gid };

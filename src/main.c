@@ -29,6 +29,7 @@
 #include "umk/mm.h"
 #include "umk/loop.h"
 #include "umk/mount.h"
+#include "umk/fakeroot.h"
 #include "umk/namei.h"
 #include "umk/syscall.h"
 #include "umk/task.h"
@@ -332,6 +333,9 @@ static int cmd_run(int argc, char **argv)
 		return UMK_EXIT_FAILURE;
 	}
 	atexit(mount_cleanup);
+	if ((e = fakeroot_init()) < 0)
+		umk_die(UMK_EXIT_FAILURE, "cannot read the guest root's ownership records: %s",
+			strerror(-e));
 
 	e = find_program(argv[optind], env, prog, sizeof(prog));
 	if (e == -ENOENT)

@@ -20,6 +20,7 @@
 #include "umk/mount.h"
 #include "umk/namei.h"
 #include "umk/proc.h"
+#include "umk/fakeroot.h"
 
 #define WALK_RETRIES 16	/* restarts after a name changed between two looks */
 
@@ -149,7 +150,7 @@ static int reach(const struct nameidata *nd, const char *guest, struct mount **m
 }
 
 /* May the walk look up names in the directory fd (MAY_EXEC)? */
-static int may_lookup(const struct nameidata *nd, int fd)
+static int may_lookup(const struct nameidata *nd, const struct mount *mnt, int fd)
 {
 	struct stat st;
 
@@ -158,6 +159,7 @@ static int may_lookup(const struct nameidata *nd, int fd)
 		return 0;
 	if (fstat(fd, &st) < 0)
 		return -errno;
+	fakeroot_apply(mnt, &st);
 	return cred_permission(nd->cred, &st, MAY_EXEC);
 }
 
@@ -256,7 +258,7 @@ static int walk(struct nameidata *nd, const char *path)
 			r = -ENAMETOOLONG;
 			goto out;
 		}
-		if ((r = may_lookup(nd, fd)) < 0)
+		if ((r = may_lookup(nd, mnt, fd)) < 0)
 			goto out;
 		if (mnt->kind == MNT_PROC && nd->task)
 			proc_revalidate(nd->task, fd, in_mount(cur, mnt));
@@ -386,6 +388,7 @@ static int walk(struct nameidata *nd, const char *path)
 			goto out;
 		}
 		nd->exists = true;
+		fakeroot_apply(mnt, &st);
 		nd->st = st;
 final:
 		strcpy(cur, cand);
@@ -401,6 +404,7 @@ final:
 		r = -errno;
 		goto out;
 	}
+	fakeroot_apply(mnt, &nd->st);
 	nd->exists = true;
 	nd->mnt = mnt;
 	nd->last[0] = '\0';

@@ -447,6 +447,9 @@ void proc_fix_stat(struct task *reader, const char *rel, struct stat *st)
 	if (p && p->leader) {
 		st->st_uid = p->leader->cred.euid;
 		st->st_gid = p->leader->cred.egid;
+	} else {
+		st->st_uid = 0;	/* the rest of /proc is root's */
+		st->st_gid = 0;
 	}
 }
 

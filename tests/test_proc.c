@@ -200,6 +200,56 @@ START_TEST(test_abstract_sockets_scoped)
 }
 END_TEST
 
+/* A root of its own for the fake-root test: busybox and a few links, owned
+ * by the user umk runs as (nobody when the tests run as root). */
+static void mini_root(char *dir, size_t len)
+{
+	char cmd[1024];
+
+	snprintf(dir, len, "/tmp/umk-fakeroot.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; cd %s; mkdir -p bin tmp etc; chmod 755 .; chmod 1777 tmp; "
+		 "cp %s/bin/busybox bin/; for a in sh ls ln mv touch chown cat mknod rm awk; do "
+		 "ln -s busybox bin/$a; done; cp %s/etc/passwd %s/etc/group etc/; %s",
+		 dir, harness_root(), harness_root(), harness_root(),
+		 harness_is_root() ? "chown -R nobody:nogroup ." : "true");
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/*
+ * Fake root: umk not root (nobody here) on a root it owns. The guest root's
+ * chown to another user and its device nodes hold, in this run and the
+ * next, through ln and mv; its own files are root's; a node opens only
+ * /dev's devices; the records' file is out of the guest's reach.
+ */
+START_TEST(test_fakeroot)
+{
+	struct run_result r;
+	char dir[64], cmd[160];
+	int flags = harness_is_root() ? H_UNPRIV : 0;
+
+	mini_root(dir, sizeof(dir));
+	ck_assert_int_eq(h_umk(&r, flags, 30, ARGV("--root", dir), ARGV("/bin/sh", "-c",
+		"cd /tmp; touch f; ls -ln f | awk '{print \"new\", $3, $4}'; chown 123:456 f; "
+		"ln f g; mv f h; ls -ln g h | awk '{print $9, $3, $4}'; mknod null c 1 3; "
+		"echo x > null && echo null ok; mknod sda b 8 0; cat sda")), 0);
+	ck_assert_msg(r.code == 1 && !strcmp(r.out, "new 0 0\ng 123 456\nh 123 456\nnull ok\n") &&
+		      strstr(r.err, "sda': No such device or address"), "%d\n%s\n%s", r.code,
+		      r.out, r.err);
+	h_free(&r);
+	ck_assert_int_eq(h_umk(&r, flags, 30, ARGV("--root", dir), ARGV("/bin/sh", "-c",
+		"ls -ln /tmp/g /tmp/h /tmp/null | awk '{print $1, $3, $4}'; cat /.umk-fakeroot; "
+		"rm /tmp/g /tmp/h; touch /tmp/n; ls -ln /tmp/n | awk '{print $3, $4}'")), 0);
+	ck_assert_msg(!strcmp(r.out, "-rw-r--r-- 123 456\n-rw-r--r-- 123 456\n"
+				     "crw-r--r-- 0 0\n0 0\n") &&
+		      strstr(r.err, "umk-fakeroot': Permission denied"), "%s\n%s", r.out, r.err);
+	h_free(&r);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *suite_proc(void)
 {
 	Suite *s = suite_create("proc");
@@ -212,6 +262,7 @@ Suite *suite_proc(void)
 	tcase_add_test(tc, test_fifo_open_blocks_one);
 	tcase_add_test(tc, test_user);
 	tcase_add_test(tc, test_abstract_sockets_scoped);
+	tcase_add_test(tc, test_fakeroot);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

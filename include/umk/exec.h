@@ -26,6 +26,7 @@
 #include "binfmt.h"
 
 struct task;
+struct mount;
 
 /* An image file umk opened and checked. */
 struct exec_file {
@@ -34,6 +35,7 @@ struct exec_file {
 	struct elf_image im;
 	char *guest;		/* its path in the guest's view */
 	unsigned mnt_flags;	/* MNT_* of the guest mount it is on */
+	const struct mount *mnt;	/* that mount, or NULL (a descriptor's file) */
 };
 
 /* Linux's linux_binprm: one execve between its entry and the exec event. */
