@@ -4,11 +4,18 @@
 #
 # Run from the build directory (make does): uses ./umk, bench/runner,
 # bench/bin/* and a private copy of the guest rootfs guest-rootfs/root
-# (bench/root.XXXXXX, removed at exit) with bench/bin/* in /usr/local/bin.
+# (bench/root.XXXXXX, removed at exit) with bench/bin/* in /usr/local/bin
+# and the path benchmarks' file /usr/local/bench-files/a/b/c/file.
 #
 # Each guest program times its own loop (CLOCK_MONOTONIC) and prints ns/op.
 # Each round runs every benchmark natively and then under `umk run --stats`;
-# the tables show the median over the rounds. stops/op is
+# the tables show the median over the rounds. The rows: syscalls (getppid,
+# write), path calls (open+close, stat of the file above), process and memory
+# calls (fork, mmap, exec, spawn), and whole programs: busybox sh loops and
+# `find / -xdev | wc -l` over the bench rootfs (one op = one whole run). The
+# rows that walk guest paths or run the rootfs's busybox (sh, open, stat,
+# find) run natively in a chroot of the bench rootfs when we are root, else
+# with host paths into it. stops/op is
 # (stops of a run with N iterations - stops of a run with 0) / N. The floor is
 # a bare SECCOMP_RET_TRACE round trip (bench/runner floor-trace) measured in
 # the same rounds; "x floor" is umk ns/op divided by it.
@@ -35,6 +42,9 @@ N_MMAP=100		# mmap 1 MiB + 256 page touches + munmap per op
 N_MMAP8=12		# the same with 8 MiB: past umk's recycled pages
 N_FORKBIG=20		# fork+wait from a parent with 64 MiB touched (slow ops)
 N_SH=200
+N_OPEN=4000		# open(O_RDONLY)+close of /usr/local/bench-files/a/b/c/file
+N_STAT=5000		# stat of the same file
+N_FIND=10		# whole `find / -xdev | wc -l` runs (busybox, no shell)
 N_EXEC=200		# fork+exec+wait, posix_spawn+wait
 N_FLOOR=10000
 N_SIGSYS=50000
@@ -68,6 +78,11 @@ mkdir -p "$broot/usr/local/bin" || fail "cannot write $broot/usr/local/bin"
 for f in "$BIN"/*; do
 	cp "$f" "$broot/usr/local/bin/" || fail "cannot copy $f into the rootfs"
 done
+# The path benchmarks' file, three directories below /usr/local/bench-files.
+BENCH_FILE=/usr/local/bench-files/a/b/c/file
+if ! mkdir -p "$broot$(dirname "$BENCH_FILE")" || ! echo bench >"$broot$BENCH_FILE"; then
+	fail "cannot create $BENCH_FILE in the rootfs"
+fi
 # bench-dyntrue's ld.so and libc, where its PT_INTERP and ld.so look.
 for f in $(ldd "$BIN/bench-dyntrue" 2>/dev/null | sed -n 's|.*[ 	]\(/[^ ]*\) (0x.*|\1|p'); do
 	mkdir -p "$broot$(dirname "$f")" && cp -L "$f" "$broot$f" || fail "cannot copy $f into the rootfs"
@@ -87,11 +102,19 @@ fi
 
 # Natively, the shell loop runs the rootfs's own busybox: in a chroot of the
 # rootfs when we may (root), else from the host paths of the same files (a
-# `true` link to the rootfs busybox, so busybox sees the applet name).
+# `true` link to the rootfs busybox, so busybox sees the applet name). The
+# path rows (native mode native-root) likewise: the guest program in the
+# chroot, else the host's copy with every argument that is a guest path
+# (starts with /) prefixed by the rootfs.
 if [ "$(id -u)" = 0 ] && chroot "$ROOT" /bin/true >/dev/null 2>&1; then
 	NATIVE_SH_MODE="chroot $ROOT"
 	nat_sh() {	# N COMMAND(guest path)
 		$TIMEOUT chroot "$ROOT" /usr/local/bin/shloop "$1" /bin/sh "$2"
+	}
+	nat_root() {	# PROGRAM N ARGS(guest paths)...
+		p=$1
+		shift
+		$TIMEOUT chroot "$ROOT" "/usr/local/bin/$p" "$@"
 	}
 else
 	NATIVE_SH_MODE="host paths into $ROOT (not root, or chroot refused)"
@@ -102,6 +125,18 @@ else
 		*) cmd=$ROOT$2 ;;
 		esac
 		$TIMEOUT "$BIN/shloop" "$1" "$ROOT/bin/busybox" "$cmd"
+	}
+	nat_root() {
+		p=$1 n=$2
+		shift 2
+		for a in "$@"; do
+			shift
+			case $a in
+			/*) set -- "$@" "$ROOT$a" ;;
+			*) set -- "$@" "$a" ;;
+			esac
+		done
+		$TIMEOUT "$BIN/$p" "$n" "$@"
 	}
 fi
 
@@ -114,8 +149,10 @@ NCPU=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
 
 # ---- one run ---------------------------------------------------------------
 # run KEY MODE PIN PROGRAM N [ARGS...]
-#   MODE: native | umk | native-sh | floor | sigsys;  PIN: "" or a CPU number.
-# Appends ns/op to $tmp/KEY.ns (and, for umk, total stops to $tmp/KEY.stops).
+#   MODE: native | umk | native-sh | native-root | floor | sigsys;
+#   PIN: "" or a CPU number.
+# Appends ns/op to $tmp/KEY.ns (and, for umk, total stops to $tmp/KEY.stops;
+# a program's entries=K to $tmp/KEY.entries).
 run() {
 	key=$1 mode=$2 pin=$3 prog=$4 n=$5
 	shift 5
@@ -129,6 +166,8 @@ run() {
 			"/usr/local/bin/$prog" "$n" "$@" >"$tmp/out" 2>"$tmp/err" ;;
 	native-sh) cmd="shloop $n ($NATIVE_SH_MODE) $*"
 		nat_sh "$n" "$@" >"$tmp/out" 2>"$tmp/err" ;;
+	native-root) cmd="$prog $n $* ($NATIVE_SH_MODE)"
+		nat_root "$prog" "$n" "$@" >"$tmp/out" 2>"$tmp/err" ;;
 	floor)	cmd="${PIN:+$PIN }$RUNNER floor-trace $n"
 		$PIN $TIMEOUT "$RUNNER" floor-trace "$n" >"$tmp/out" 2>"$tmp/err" ;;
 	sigsys)	cmd="${PIN:+$PIN }$RUNNER floor-sigsys $n"
@@ -157,6 +196,8 @@ run() {
 	[ "${BENCH_VERBOSE:-0}" = 1 ] && echo "  $key: $(cat "$tmp/out") $(grep '^umk-stats' "$tmp/err")" >&2
 	par=$(sed -n 's/.*parallelism=\([0-9.]*\).*/\1/p' "$tmp/out")
 	[ -n "$par" ] && echo "$par" >>"$tmp/$key.par"
+	ent=$(sed -n 's/.*entries=\([0-9]*\).*/\1/p' "$tmp/out")
+	[ -n "$ent" ] && [ "$n" -gt 0 ] && echo "$ent" >>"$tmp/$key.entries"
 	if [ "$mode" = umk ]; then
 		s=$(sed -n 's/^umk-stats: stops=\([0-9]*\)$/\1/p' "$tmp/err" | tail -n 1)
 		if [ -z "$s" ]; then
@@ -183,6 +224,8 @@ calc() {	# awk expression over the arguments $1.. as a b c ...
 # name|label|prog|N|extra args|native mode
 BENCHES="getppid|getppid loop|getppid|$N_GETPPID||native
 write|write 1B /dev/null|write_null|$N_WRITE||native
+open|open+close a/b/c/file|open_close|$N_OPEN|$BENCH_FILE|native-root
+stat|stat a/b/c/file|stat_file|$N_STAT|$BENCH_FILE|native-root
 fork|fork+_exit+wait|fork_wait|$N_FORK||native
 mmap|mmap 1M+touch+munmap|mmap_touch|$N_MMAP||native
 mmap8|mmap 8M+touch+munmap|mmap_touch|$N_MMAP8|8|native
@@ -191,7 +234,8 @@ exec|fork+exec+wait static|fork_exec|$N_EXEC|bench-true fork|native
 execdyn|fork+exec+wait dynamic|fork_exec|$N_EXEC|bench-dyntrue fork|native
 spawn|posix_spawn+wait static|fork_exec|$N_EXEC|bench-true spawn|native
 sh|sh loop: /bin/true|shloop|$N_SH|/bin/sh /bin/true|native-sh
-shtiny|sh loop: bench-true|shloop|$N_SH|/bin/sh /usr/local/bin/bench-true|native-sh"
+shtiny|sh loop: bench-true|shloop|$N_SH|/bin/sh /usr/local/bin/bench-true|native-sh
+find|find / -xdev + wc -l|find_wc|$N_FIND|/bin/busybox /|native-root"
 
 each_bench() {	# calls "$1" name label prog n args nmode for every benchmark
 	echo "$BENCHES" | while IFS='|' read -r name label prog n args nmode; do
@@ -204,14 +248,14 @@ round_main() {
 	if [ "$nmode" = native-sh ]; then
 		run "$name.native" native-sh "" "$prog" "$n" ${args#/bin/sh }
 	else
-		run "$name.native" native "" "$prog" "$n" $args
+		run "$name.native" "$nmode" "" "$prog" "$n" $args
 	fi
 	run "$name.umk" umk "" "$prog" "$n" $args
 	run "$name.umk0" umk "" "$prog" 0 $args
 }
 
 echo "umk bench: $ROUNDS interleaved rounds (native, umk, ...), medians; $NCPU CPUs; $(uname -r)"
-echo "native shell loop: $NATIVE_SH_MODE"
+echo "native shell loops and path rows (open, stat, find): $NATIVE_SH_MODE"
 t_start=$(date +%s)
 
 # Does busybox sh really fork and exec the loop's command (not a NOFORK
@@ -249,6 +293,14 @@ target_note() {	# name ratio stops
 	fork) calc 'print (a <= 8) ? "ok (<= 8 stops/op)" : "MISS (target <= 8 stops/op)"' "$3" ;;
 	exec) calc 'print (a <= 14) ? "ok (<= 14 stops/op)" : "MISS (target <= 14 stops/op)"' "$3" ;;
 	mmap|mmap8) calc 'print (b == 2 && a <= 1.2) ? "ok (2 stops, ratio <= 1.2)" : "MISS (target 2 stops, ratio <= 1.2)"' "$2" "$3" ;;
+	find)	# umk's find must see what the native one sees
+		en=$(sort -u "$tmp/find.native.entries" | tr '\n' ' ')
+		eu=$(sort -u "$tmp/find.umk.entries" | tr '\n' ' ')
+		if [ "$en" = "$eu" ]; then
+			echo "ok (same entries: ${en% })"
+		else
+			echo "MISS (entries: native ${en% }, umk ${eu% })"
+		fi ;;
 	*) echo "" ;;
 	esac
 }
@@ -268,6 +320,11 @@ echo
 printf '%-24s %14s %12s %8s %10s %8s  %s\n' benchmark "native ns/op" "umk ns/op" ratio stops/op "x floor" target
 each_bench print_row || exit 1
 echo "(sh loop rows: ns per external command, $N_SH commands per run, shell start included)"
+FIND_ENTRIES=$(med find.umk.entries)
+printf '(find row: ns and stops per whole run of busybox "find / -xdev | wc -l" over the bench rootfs, %.0f entries,\n' \
+	"$FIND_ENTRIES"
+printf ' no shell: both forks and execs, the walk, the count and the waits; %s stops per entry)\n' \
+	"$(calc 'printf "%.2f", a / b' "$(stops_per_op find "$N_FIND")" "$FIND_ENTRIES")"
 printf 'floor: SECCOMP_RET_TRACE round trip %.0f ns (bare waitpid+PTRACE_CONT tracer); in-process SIGSYS round trip %.0f ns\n' \
 	"$FLOOR" "$SIGSYS"
 

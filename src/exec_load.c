@@ -479,6 +479,20 @@ static int setup_stack(struct loader *l, uint64_t *sp)
 		mm->bounds.arg_end = out.arg_end;
 		mm->bounds.env_start = out.env_start;
 		mm->bounds.env_end = out.env_end;
+		/* mm->saved_auxv, with the values the stack got. */
+		memset(mm->bounds.auxv, 0, sizeof(mm->bounds.auxv));
+		for (size_t i = 0; i < in.nauxv && i + 1 < MM_SAVED_AUXV; i++) {
+			uint64_t type = av[i][0], v = av[i][1];
+
+			if (type == AT_RANDOM)
+				v = out.random;
+			else if (type == AT_EXECFN)
+				v = out.execfn;
+			else if (type == AT_PLATFORM)
+				v = out.platform;
+			mm->bounds.auxv[i][0] = type;
+			mm->bounds.auxv[i][1] = v;
+		}
 	}
 	return r;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -35,7 +36,8 @@ static const char *const root_files[] = { "meminfo", "cpuinfo", "uptime", "loada
 static const char *const root_links[][2] = { { "self", "." }, { "thread-self", "." },
 					     { "mounts", "self/mounts" }, { "net", "self/net" } };
 static const char *const pid_files[] = { "stat", "status", "statm", "cmdline", "environ",
-					 "maps", "mounts", "mountinfo", "oom_score", NULL };
+					 "maps", "mounts", "mountinfo", "oom_score", "auxv",
+					 "limits", NULL };
 static const char *const pid_wfiles[] = { "comm", "oom_score_adj", NULL };	/* 0644 */
 static const char *const pid_links[] = { "exe", "cwd", "root", NULL };
 static const char *const task_files[] = { "stat", "status", "statm", "cmdline", "comm", NULL };
@@ -761,6 +763,49 @@ static void gen_stat_root(FILE *f, struct task *reader)
 		fclose(in);
 }
 
+/* The host's view of the process's limits, with the guest's descriptor
+ * limit (the host's stays above umk's reserved numbers). */
+static void gen_limits(FILE *f, struct process *p)
+{
+	char path[64], line[256];
+	FILE *in;
+
+	if (p->state != PROC_ALIVE)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/limits", p->host_tgid);
+	if (!(in = fopen(path, "re")))
+		return;
+	while (fgets(line, sizeof(line), in)) {
+		if (!strncmp(line, "Max open files", 14)) {
+			char soft[32];
+			struct rlimit rl;
+
+			if (prlimit(p->host_tgid, RLIMIT_NOFILE, NULL, &rl) < 0)
+				rl.rlim_cur = p->nofile_max;
+			snprintf(soft, sizeof(soft), "%llu", (unsigned long long)
+				 (rl.rlim_cur > p->nofile_max ? p->nofile_max : rl.rlim_cur));
+			fprintf(f, "%-25s %-20s %-20llu %-10s\n", "Max open files", soft,
+				(unsigned long long)p->nofile_max, "files");
+		} else {
+			fputs(line, f);
+		}
+	}
+	fclose(in);
+}
+
+/* fdinfo/N: the host's (position, flags, and what the file type adds). */
+static void gen_fdinfo(FILE *f, struct process *p, const char *num)
+{
+	char path[64];
+	long n;
+
+	if (p->state != PROC_ALIVE || ((!is_number(num, &n) && strcmp(num, "0")) ||
+				       (n = atol(num)) >= UMK_FD_BASE))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%ld", p->host_tgid, n);
+	cat_host(f, path);
+}
+
 static void gen_unix(FILE *f)
 {
 	fprintf(f, "Num       RefCount Protocol Flags    Type St Inode Path\n");
@@ -843,7 +888,17 @@ static int generate(FILE *f, struct task *reader, const char *rel)
 			fprintf(f, "%d\n", p->oom_score_adj);
 		else if (!strcmp(rest, "net/unix"))
 			gen_unix(f);
-		else if (strcmp(rest, "cmdline") && strcmp(rest, "environ"))
+		else if (!strcmp(rest, "auxv") && t->mm && p->state == PROC_ALIVE)
+			for (int i = 0; i < MM_SAVED_AUXV; i++) {
+				fwrite(t->mm->bounds.auxv[i], sizeof(uint64_t), 2, f);
+				if (!t->mm->bounds.auxv[i][0])
+					break;
+			}
+		else if (!strcmp(rest, "limits"))
+			gen_limits(f, p);
+		else if (!strncmp(rest, "fdinfo/", 7))
+			gen_fdinfo(f, p, rest + 7);
+		else if (strcmp(rest, "cmdline") && strcmp(rest, "environ") && strcmp(rest, "auxv"))
 			return -ENOENT;
 	} else {
 		return -ENOENT;

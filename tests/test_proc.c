@@ -47,6 +47,9 @@ START_TEST(test_proc_self)
 		     "pipe link: pipe:[\n"
 		     "pipe reopen: hello\n"
 		     "fd dir lists it: yes\n"
+		     "auxv: 5 of 5 as getauxval\n"
+		     "limits: ok\n"
+		     "fdinfo 0: ok\n"
 		     "maps: stack yes, host names no\n"
 		     "mount: / rootfs\n"
 		     "mount: /dev devtmpfs\n"
@@ -109,7 +112,7 @@ START_TEST(test_proc_tools)
 	struct run_result r;
 
 	ck_assert_int_eq(h_umk(&r, 0, 30, NULL, ARGV("/bin/sh", "-c",
-		"ls -l /proc/1; cat /proc/self/status; free; uptime; mount; sleep 5 & "
+		"ls -l /proc/1; cat /proc/self/status; free; uptime; mount; sleep 5 & sleep 0.3; "
 		"pidof sleep; kill $!")), 0);
 	ck_assert_msg(r.code == 0, "%s%s", r.out, r.err);
 	ck_assert_msg(strstr(r.out, "exe -> /bin/busybox"), "%s", r.out);

@@ -45,6 +45,8 @@ struct process;
 #define SCRATCH_ARGS	128	/* where arguments start, after the trampoline's slot */
 #define SCRATCH_WINDOW	(VMA_PAGE + SCRATCH_SLOTS * SCRATCH_SLOT_SIZE)
 
+#define MM_SAVED_AUXV 48	/* Linux's AT_VECTOR_SIZE is 2 * (2 + 20 + 1) pairs */
+
 /* A memfd of umk's holding guest pages, with an allocator of its offsets. */
 struct extent {
 	uint64_t off, len;
@@ -87,6 +89,7 @@ struct mm {
 	struct mm_bounds {
 		uint64_t arg_start, arg_end, env_start, env_end;
 		uint64_t start_code, end_code, start_data, end_data;
+		uint64_t auxv[MM_SAVED_AUXV][2];	/* /proc/PID/auxv (AT_NULL-ended) */
 	} bounds;
 	unsigned def_flags;	/* VMA flags every new mapping gets: mlockall(MCL_FUTURE) */
 

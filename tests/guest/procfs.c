@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -220,6 +221,26 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd[1]);
 		printf("fd dir lists it: %s\n", access(path, F_OK) == 0 ? "yes" : "no");
 	}
+
+	/* auxv: what the process started with */
+	{
+		unsigned long av[128];
+		int fd = open("/proc/self/auxv", O_RDONLY), ok = 0, seen = 0;
+
+		n = fd >= 0 ? read(fd, av, sizeof(av)) : -1;
+		for (int i = 0; n > 0 && i + 1 < n / (long)sizeof(long) && av[i]; i += 2) {
+			if (av[i] == AT_PAGESZ || av[i] == AT_ENTRY || av[i] == AT_RANDOM ||
+			    av[i] == AT_EXECFN || av[i] == AT_PHDR) {
+				seen++;
+				ok += av[i + 1] == getauxval(av[i]);
+			}
+		}
+		printf("auxv: %d of %d as getauxval\n", ok, seen);
+		if (fd >= 0)
+			close(fd);
+	}
+	printf("limits: %s\n", strstr(slurp("/proc/self/limits"), "Max open files") ? "ok" : "bad");
+	printf("fdinfo 0: %s\n", strstr(slurp("/proc/self/fdinfo/0"), "flags:") ? "ok" : "bad");
 
 	/* maps: the guest's memory, no host names */
 	{
