@@ -363,7 +363,7 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 				int dfd = nd_open_final(nd);
 
 				if (dfd >= 0) {
-					proc_revalidate(t, dfd, proc_rel(nd));
+					proc_revalidate(t, dfd, proc_rel(nd), NULL);
 					close(dfd);
 				}
 			}

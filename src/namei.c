@@ -260,8 +260,13 @@ static int walk(struct nameidata *nd, const char *path)
 		}
 		if ((r = may_lookup(nd, mnt, fd)) < 0)
 			goto out;
-		if (mnt->kind == MNT_PROC && nd->task)
-			proc_revalidate(nd->task, fd, in_mount(cur, mnt));
+		if (mnt->kind == MNT_PROC && nd->task) {
+			char nm[NAME_MAX + 1];
+
+			memcpy(nm, comp, clen);
+			nm[clen] = '\0';
+			proc_revalidate(nd->task, fd, in_mount(cur, mnt), nm);
+		}
 		memcpy(name, comp, clen);
 		name[clen] = '\0';
 		memcpy(cand, cur, n);

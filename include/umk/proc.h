@@ -29,9 +29,10 @@ struct mount;
 int proc_root(struct task *reader, const struct mount *m);
 /* Its directory's name under the mount's root. */
 const char *proc_ns_dir(struct task *reader);
-/* Before the walk looks up a name in the mirror directory dirfd, whose path
- * in /proc is rel ("12/fd", "" for the root): bring it up to date. */
-void proc_revalidate(struct task *reader, int dirfd, const char *rel);
+/* Before the walk looks up name in the mirror directory dirfd, whose path
+ * in /proc is rel ("12/fd", "" for the root): bring that entry up to date;
+ * with name NULL (the directory is opened, to be listed), all of it. */
+void proc_revalidate(struct task *reader, int dirfd, const char *rel, const char *name);
 /* A symlink of /proc (rel as above): its target's length (in buf, not
  * terminated), PROC_MAGIC with umk's descriptor of the object in *fd, or
  * -errno. */
