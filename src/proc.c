@@ -38,7 +38,7 @@ static const char *const root_links[][2] = { { "self", "." }, { "thread-self", "
 					     { "mounts", "self/mounts" }, { "net", "self/net" } };
 static const char *const pid_files[] = { "stat", "status", "statm", "cmdline", "environ",
 					 "maps", "mounts", "mountinfo", "oom_score", "auxv",
-					 "limits", NULL };
+					 "limits", "smaps_rollup", NULL };
 static const char *const pid_wfiles[] = { "comm", "oom_score_adj", NULL };	/* 0644 */
 static const char *const pid_links[] = { "exe", "cwd", "root", NULL };
 static const char *const task_files[] = { "stat", "status", "statm", "cmdline", "comm", NULL };

@@ -252,6 +252,44 @@ static void gen_maps(FILE *f, struct task *t)
 	}
 }
 
+/* smaps_rollup: the sums over the process's mappings, as Linux prints them
+ * (umk's pages are shared memfd pages to the host; to the guest they are
+ * what they stand for: private anonymous, or file, memory). */
+static void gen_smaps_rollup(FILE *f, struct task *t)
+{
+	const struct mm *mm = t->mm;
+	struct mem_usage u;
+	uint64_t lo = 0, hi = 0;
+	static const char *const zero[] = { "Shared_Clean", "Shared_Dirty", "KSM", "LazyFree",
+		"AnonHugePages", "ShmemPmdMapped", "FilePmdMapped", "Shared_Hugetlb",
+		"Private_Hugetlb", "Swap", "SwapPss", "Locked", NULL };
+
+	if (!mm || t->proc->state != PROC_ALIVE)
+		return;
+	mem_of(t, &u);
+	if (vma_first(&mm->vmas))
+		lo = vma_first(&mm->vmas)->start;
+	for (struct vma *v = vma_first(&mm->vmas); v; v = vma_next(v))
+		hi = v->end;
+	fprintf(f, "%08llx-%08llx ---p 00000000 00:00 0%*s[rollup]\n", (unsigned long long)lo,
+		(unsigned long long)hi, 26, "");
+#define KB(name, v) fprintf(f, "%s:%*s%8llu kB\n", name, (int)(15 - strlen(name)), "", \
+				(unsigned long long)(v) >> 10)
+	KB("Rss", u.anon + u.file + u.shmem);
+	KB("Pss", u.anon + u.file + u.shmem);
+	KB("Pss_Dirty", u.anon + u.shmem);
+	KB("Pss_Anon", u.anon);
+	KB("Pss_File", u.file);
+	KB("Pss_Shmem", u.shmem);
+	KB("Private_Clean", u.file);
+	KB("Private_Dirty", u.anon + u.shmem);
+	KB("Referenced", u.anon + u.file + u.shmem);
+	KB("Anonymous", u.anon);
+	for (int i = 0; zero[i]; i++)
+		KB(zero[i], 0);
+#undef KB
+}
+
 static void gen_meminfo(FILE *f)
 {
 	if (!config.memory_limit) {
@@ -463,6 +501,8 @@ int proc_generate(FILE *f, struct task *reader, const char *rel)
 			}
 		else if (!strcmp(rest, "limits"))
 			gen_limits(f, p);
+		else if (!strcmp(rest, "smaps_rollup"))
+			gen_smaps_rollup(f, t);
 		else if (!strncmp(rest, "fdinfo/", 7))
 			gen_fdinfo(f, p, rest + 7);
 		else if (strcmp(rest, "cmdline") && strcmp(rest, "environ") && strcmp(rest, "auxv"))

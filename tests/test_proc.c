@@ -49,6 +49,7 @@ START_TEST(test_proc_self)
 		     "fd dir lists it: yes\n"
 		     "auxv: 5 of 5 as getauxval\n"
 		     "limits: ok\n"
+		     "smaps_rollup Rss > 0: yes\n"
 		     "fdinfo 0: ok\n"
 		     "maps: stack yes, host names no\n"
 		     "mount: / rootfs\n"

@@ -240,6 +240,14 @@ int main(int argc, char **argv)
 			close(fd);
 	}
 	printf("limits: %s\n", strstr(slurp("/proc/self/limits"), "Max open files") ? "ok" : "bad");
+	{
+		long rss = -1;
+		char *p = strstr(slurp("/proc/self/smaps_rollup"), "\nRss:");
+
+		if (p)
+			sscanf(p + 5, "%ld", &rss);
+		printf("smaps_rollup Rss > 0: %s\n", rss > 0 ? "yes" : "no");
+	}
 	printf("fdinfo 0: %s\n", strstr(slurp("/proc/self/fdinfo/0"), "flags:") ? "ok" : "bad");
 
 	/* maps: the guest's memory, no host names */
