@@ -258,6 +258,11 @@ void fakeroot_unlink(const struct mount *m, const struct stat *st)
 	}
 }
 
+bool fakeroot_active(void)
+{
+	return db.mapped || db.n;
+}
+
 bool fakeroot_has(const struct mount *m, const struct stat *st)
 {
 	return db.n && ours(m, st) && slot(st->st_ino, false);

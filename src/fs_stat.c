@@ -19,6 +19,7 @@
 #include "umk/handlers.h"
 #include "umk/mount.h"
 #include "umk/proc.h"
+#include "umk/fakeroot.h"
 #include "umk/uaccess.h"
 #include "umk/umk.h"
 
@@ -64,6 +65,38 @@ static ssize_t proc_link_text(struct task *t, const struct nameidata *nd, char *
 	return l < 0 ? -errno : l;
 }
 
+/*
+ * The stat of a guest descriptor (fstat, AT_EMPTY_PATH) as the guest sees
+ * it: under fake root, with its records and the host user shown as root.
+ * 0 with *st, or -errno.
+ */
+static int fd_stat(struct task *t, int gfd, struct stat *st)
+{
+	char guest[PATH_MAX];
+	int fd = guest_fd_get(t, gfd), r;
+
+	if (fd < 0)
+		return fd;
+	r = fstat(fd, st) < 0 ? -errno : 0;
+	close(fd);
+	if (r == 0 && fd_guest_path(t, gfd, guest, sizeof(guest)) == 0)
+		fakeroot_apply(mount_of(guest), st);
+	return r;
+}
+
+/* fstat(fd, buf): the host's own unless fake root changes the answer. */
+long sys_fstat(struct task *t, struct sysc *sc)
+{
+	struct stat st;
+	long r;
+
+	if (!fakeroot_active())
+		return SYSC_NATIVE;
+	if ((r = fd_stat(t, (int)sc->args[0], &st)))
+		return r;
+	return copy_to_guest(t, sc->args[1], &st, sizeof(st)) ? -EFAULT : 0;
+}
+
 /* stat(path, buf), lstat(path, buf), newfstatat(dirfd, path, buf, flags). */
 long sys_stat(struct task *t, struct sysc *sc)
 {
@@ -89,7 +122,10 @@ long sys_stat(struct task *t, struct sysc *sc)
 	r = task_namei(t, dirfd, upath,
 		       ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | LOOKUP_MUST_EXIST,
 		       flags & AT_EMPTY_PATH, nd);
-	if (r == 1)
+	if (r == 1 && fakeroot_active()) {
+		if ((r = fd_stat(t, dirfd, &st)) == 0)
+			r = copy_to_guest(t, buf, &st, sizeof(st)) ? -EFAULT : 0;
+	} else if (r == 1)
 		r = SYSC_NATIVE;	/* the guest's own descriptor */
 	else if (r == 0 && (r = nd_stat(nd, &st)) == 0)
 		r = copy_to_guest(t, buf, &st, sizeof(st)) ? -EFAULT : 0;
@@ -120,7 +156,21 @@ long sys_statx(struct task *t, struct sysc *sc)
 	r = task_namei(t, (int)sc->args[0], sc->args[1],
 		       ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | LOOKUP_MUST_EXIST,
 		       flags & AT_EMPTY_PATH, nd);
-	if (r == 1) {
+	if (r == 1 && fakeroot_active()) {
+		struct stat st;
+		int fd = guest_fd_get(t, (int)sc->args[0]);
+
+		r = fd < 0 ? fd : statx(fd, "", (flags & AT_STATX_SYNC_TYPE) | AT_EMPTY_PATH, mask,
+					&stx) < 0 ? -errno : 0;
+		if (fd >= 0)
+			close(fd);
+		if (r == 0 && (r = fd_stat(t, (int)sc->args[0], &st)) == 0) {
+			stx.stx_uid = st.st_uid;
+			stx.stx_gid = st.st_gid;
+			stx.stx_mode = (uint16_t)st.st_mode;
+			r = copy_to_guest(t, sc->args[4], &stx, sizeof(stx)) ? -EFAULT : 0;
+		}
+	} else if (r == 1) {
 		r = SYSC_NATIVE;
 	} else if (r == 0) {
 		int sf = flags & AT_STATX_SYNC_TYPE;

@@ -215,8 +215,9 @@ static void mini_root(char *dir, size_t len)
 	snprintf(cmd, sizeof(cmd),
 		 "set -e; cd %s; mkdir -p bin tmp etc; chmod 755 .; chmod 1777 tmp; "
 		 "cp %s/bin/busybox bin/; for a in sh ls ln mv touch chown cat mknod rm awk; do "
-		 "ln -s busybox bin/$a; done; cp %s/etc/passwd %s/etc/group etc/; %s",
-		 dir, harness_root(), harness_root(), harness_root(),
+		 "ln -s busybox bin/$a; done; cp %s/usr/local/bin/fstatids bin/; "
+		 "cp %s/etc/passwd %s/etc/group etc/; %s",
+		 dir, harness_root(), harness_root(), harness_root(), harness_root(),
 		 harness_is_root() ? "chown -R nobody:nogroup ." : "true");
 	ck_assert_int_eq(system(cmd), 0);
 }
@@ -224,8 +225,9 @@ static void mini_root(char *dir, size_t len)
 /*
  * Fake root: umk not root (nobody here) on a root it owns. The guest root's
  * chown to another user and its device nodes hold, in this run and the
- * next, through ln and mv; its own files are root's; a node opens only
- * /dev's devices; the records' file is out of the guest's reach.
+ * next, through ln and mv, by path and by descriptor (fstat); its own files
+ * are root's; a node opens only /dev's devices; the records' file is out of
+ * the guest's reach.
  */
 START_TEST(test_fakeroot)
 {
@@ -244,9 +246,11 @@ START_TEST(test_fakeroot)
 	h_free(&r);
 	ck_assert_int_eq(h_umk(&r, flags, 30, ARGV("--root", dir), ARGV("/bin/sh", "-c",
 		"ls -ln /tmp/g /tmp/h /tmp/null | awk '{print $1, $3, $4}'; cat /.umk-fakeroot; "
+		"fstatids /tmp/g; "
 		"rm /tmp/g /tmp/h; touch /tmp/n; ls -ln /tmp/n | awk '{print $3, $4}'")), 0);
 	ck_assert_msg(!strcmp(r.out, "-rw-r--r-- 123 456\n-rw-r--r-- 123 456\n"
-				     "crw-r--r-- 0 0\n0 0\n") &&
+				     "crw-r--r-- 0 0\nfstat 123 456\nfstatat 123 456\n"
+				     "statx 123 456\n0 0\n") &&
 		      strstr(r.err, "umk-fakeroot': Permission denied"), "%s\n%s", r.out, r.err);
 	h_free(&r);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);

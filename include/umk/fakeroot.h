@@ -37,6 +37,8 @@ int fakeroot_mknod(const struct mount *m, const struct stat *st, mode_t mode, de
 void fakeroot_unlink(const struct mount *m, const struct stat *st);
 /* Does umk keep a record for st of m? */
 bool fakeroot_has(const struct mount *m, const struct stat *st);
+/* Does fake root change what stat shows at all (umk not root, or records)? */
+bool fakeroot_active(void);
 /* Is st the records' own file? */
 bool fakeroot_is_db(const struct mount *m, const struct stat *st);
 

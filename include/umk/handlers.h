@@ -26,7 +26,7 @@ H(fcntl); H(ioctl); H(timer_create);
 /* fs_open.c, fs_stat.c, fs_dir.c, fs_attr.c, fs.c: paths */
 H(open); H(openat); H(openat2); H(creat); H(access); H(chdir); H(fchdir);
 H(getcwd); H(chroot); H(umask);
-H(stat); H(statx); H(readlink); H(statfs);
+H(stat); H(fstat); H(statx); H(readlink); H(statfs);
 H(mkdir); H(mknod); H(rmdir); H(unlink); H(rename2); H(link2); H(symlink);
 H(chmod); H(chown); H(utimensat); H(truncate); H(xattr);
 H(fanotify_mark); H(inotify_add_watch); H(sockaddr); H(sendto); H(sendmsg);

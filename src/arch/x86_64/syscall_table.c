@@ -24,7 +24,7 @@
 
 const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	/* I/O on open descriptors: native, never trapped. */
-	N(read, "ipu"), N(write, "ipu"), T(close, fd_guard, "i"), N(fstat, "ip"), N(poll, "pud"),
+	N(read, "ipu"), N(write, "ipu"), T(close, fd_guard, "i"), T(fstat, fstat, "ip"), N(poll, "pud"),
 	N(lseek, "idd"), N(pread64, "ipud"), N(pwrite64, "ipud"), N(readv, "ipd"),
 	N(writev, "ipd"), N(preadv, "ipdd"), N(pwritev, "ipdd"), N(preadv2, "ipddx"),
 	N(pwritev2, "ipddx"), N(pipe, "p"), N(pipe2, "px"), N(select, "dpppp"),
