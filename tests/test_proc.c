@@ -71,6 +71,16 @@ START_TEST(test_proc_self)
 }
 END_TEST
 
+/* /proc in a nested pid namespace shows that namespace's pids only. */
+START_TEST(test_proc_pidns)
+{
+	h_expect_umk(ARGV("/bin/sh", "-c", "sleep 3 & unshare -pf sh -c 'echo in ns: $$; "
+			  "ls /proc | grep -E \"^[0-9]+$\" | tr \"\\n\" \" \"; echo; "
+			  "cut -d\" \" -f1,4 /proc/self/stat'; kill %1"),
+		     "in ns: 1\n1 2 3 4 \n1 0\n", 0);
+}
+END_TEST
+
 /* Each line of out after the header: its first number is a guest pid (at
  * most max); returns the number of rows. */
 static int pid_rows(const char *out, int skip, int max)
@@ -265,6 +275,7 @@ Suite *suite_proc(void)
 
 	tcase_add_test(tc, test_proc_self);
 	tcase_add_test(tc, test_proc_ps_top);
+	tcase_add_test(tc, test_proc_pidns);
 	tcase_add_test(tc, test_proc_tools);
 	tcase_add_test(tc, test_find_xdev);
 	tcase_add_test(tc, test_fifo_open_blocks_one);
