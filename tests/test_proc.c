@@ -75,7 +75,8 @@ END_TEST
 START_TEST(test_proc_pidns)
 {
 	h_expect_umk(ARGV("/bin/sh", "-c", "sleep 3 & unshare -pf sh -c 'echo in ns: $$; "
-			  "ls /proc | grep -E \"^[0-9]+$\" | tr \"\\n\" \" \"; echo; "
+			  "f=/tmp/pidns-test.ls; sleep 1 & sleep 1 & ls /proc > $f; "
+			  "grep -E \"^[0-9]+$\" $f | tr \"\\n\" \" \"; echo; rm $f; wait; "
 			  "cut -d\" \" -f1,4 /proc/self/stat'; kill %1"),
 		     "in ns: 1\n1 2 3 4 \n1 0\n", 0);
 }
