@@ -17,6 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <linux/magic.h>
 #include <sys/sysmacros.h>
 #include "umk/mount.h"
 #include "umk/namei.h"
@@ -251,18 +254,42 @@ static int resolve_point(const char *given, char *out, size_t len)
 	return r;
 }
 
+/*
+ * Where the runtime directory goes: a tmpfs if one is at hand (the /proc
+ * mirror makes and removes directories as processes come and go, which a
+ * disk file system's journal makes slow: ~300 µs a mkdir on this VM's ext4
+ * against a few on tmpfs), writable and not noexec (the guest execs from
+ * --tmpfs mounts); else $TMPDIR or /tmp.
+ */
+static const char *runtime_parent(void)
+{
+	const char *cand[] = { getenv("XDG_RUNTIME_DIR"), "/dev/shm", getenv("TMPDIR"), "/tmp" };
+	const char *tmp = getenv("TMPDIR");
+
+	for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
+		struct statfs sf;
+		struct statvfs sv;
+
+		if (!cand[i] || !*cand[i] || strlen(cand[i]) >= 40 || access(cand[i], W_OK | X_OK) ||
+		    statfs(cand[i], &sf) < 0 || sf.f_type != TMPFS_MAGIC ||
+		    statvfs(cand[i], &sv) < 0 || (sv.f_flag & ST_NOEXEC))
+			continue;
+		return cand[i];
+	}
+	return tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp";
+}
+
 int mount_setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = runtime_parent();
 	char p[PATH_MAX], point[PATH_MAX];
 	unsigned nosuid_nodev = MNT_NOSUID | MNT_NODEV;
 	int r;
 
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s/umk.XXXXXX",
-		 tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s/umk.XXXXXX", tmp);
 	if (!mkdtemp(runtime_dir)) {
-		fprintf(stderr, "umk: cannot make a runtime directory in %s: %s\n",
-			tmp ? tmp : "/tmp", strerror(errno));
+		fprintf(stderr, "umk: cannot make a runtime directory in %s: %s\n", tmp,
+			strerror(errno));
 		runtime_dir[0] = '\0';
 		return -1;
 	}
