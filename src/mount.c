@@ -2,7 +2,7 @@
  * The guest's mount table (see include/umk/mount.h).
  *
  * The synthetic file systems are host directories in umk's runtime directory
- * ($TMPDIR/umk.XXXXXX, removed at exit): /dev holds placeholders for the
+ * (umk.XXXXXX on a tmpfs, see runtime_parent(); removed at exit): /dev holds placeholders for the
  * devices (opening one opens the host device, see fs_open.c) and the
  * symlinks Linux's udev makes; /dev/shm and tmpfs mounts are empty
  * world-writable sticky directories; /sys holds the few files libc and
