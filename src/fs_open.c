@@ -404,10 +404,23 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 	sc->args[3] = sizeof(how);
 	sc->args[4] = sc->args[5] = 0;
 	sc->args_dirty = true;
-	sc->on_exit = open_exit;
 	/* It may create the file: the exit gives it the guest's owner. */
 	sc->u.data[0] = !nd->exists && (flags & O_CREAT) &&
 			(t->cred.fsuid != 0 || t->cred.fsgid != (geteuid() ? 0 : getegid()));
+	if (nd->exists && (S_ISREG(nd->st.st_mode) || S_ISDIR(nd->st.st_mode)) &&
+	    !sc->u.data[0] && t->path_retries == 0) {
+		/*
+		 * A file or directory: its open does not block, so it cannot
+		 * come back asking for a restart, and the retry trampoline
+		 * runs it again after a rename race without an exit stop.
+		 * (Other opens, which may block, take the exit stop; so does a
+		 * call already restarted, which counts its retries there.)
+		 */
+		sc->tramp_ok = true;
+		sc->retry_on = -ELOOP;
+	} else {
+		sc->on_exit = open_exit;
+	}
 	r = SYSC_NATIVE;
 out:
 	nd_release(nd);

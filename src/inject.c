@@ -399,6 +399,18 @@ bool inject_tramp_prepare(struct task *t)
 	return true;
 }
 
+bool inject_tramp_prepare_retry(struct task *t, uint64_t match)
+{
+	struct arch_tramp_slot *slot = mm_scratch_ptr(t);
+	uint64_t addr = mm_scratch_addr(t);
+
+	if (!slot || !addr)
+		return false;
+	arch_tramp_prepare_retry(&t->sys.regs, slot, t->sys.orig_args, t->sys.orig_nr, match,
+				 stub_of(t), addr);
+	return true;
+}
+
 bool inject_tramp_event(struct task *t, uint64_t match, uint64_t result)
 {
 	struct arch_tramp_slot *slot = mm_scratch_ptr(t);

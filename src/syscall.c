@@ -82,7 +82,11 @@ static void syscall_native(struct task *t)
 		arch_set_syscall_nr(&sc->regs, sc->nr);
 		for (int i = 0; i < 6; i++)
 			arch_set_syscall_arg(&sc->regs, i, sc->args[i]);
-		if (sc->tramp_ok && !sc->on_exit && !trace_this(sc) && inject_tramp_prepare(t)) {
+		if (sc->tramp_ok && sc->retry_on && !sc->on_exit && !trace_this(sc) &&
+		    inject_tramp_prepare_retry(t, (uint64_t)sc->retry_on)) {
+			tramp = true;
+		} else if (sc->tramp_ok && !sc->retry_on && !sc->on_exit && !trace_this(sc) &&
+			   inject_tramp_prepare(t)) {
 			tramp = true;
 			if (sc->override)
 				arch_tramp_override(mm_scratch_ptr(t), sc->ov[0], sc->ov[1], sc->ov[2]);
@@ -131,6 +135,7 @@ void syscall_enter(struct task *t)
 	sc->path = NULL;
 	sc->args_dirty = sc->native = sc->exec_done = sc->exit_pending = false;
 	sc->regs_moved = sc->tramp_ok = sc->override = sc->restart = false;
+	sc->retry_on = 0;
 	sc->scratch_used = 0;
 	t->stop = STOP_SECCOMP;
 	sc->on_exit = NULL;

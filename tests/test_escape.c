@@ -672,6 +672,14 @@ START_TEST(test_escape_done_when)
 }
 END_TEST
 
+/* An open racing a rename that swaps a directory for a symlink never fails
+ * (the host refuses the changed path, umk walks again), as on Linux. */
+START_TEST(test_rename_race_retry)
+{
+	h_expect_same(ARGV("/usr/local/bin/renamerace", "20000"));
+}
+END_TEST
+
 Suite *suite_escape(void)
 {
 	Suite *s = suite_create("escape");
@@ -688,6 +696,7 @@ Suite *suite_escape(void)
 	tcase_add_unchecked_fixture(tc, canary_setup, canary_teardown);
 	tcase_add_test(tc, test_escape_race_threads);
 	tcase_add_test(tc, test_escape_race_procs);
+	tcase_add_test(tc, test_rename_race_retry);
 	tcase_set_timeout(tc, 90);
 	suite_add_tcase(s, tc);
 

@@ -47,7 +47,8 @@ void arch_set_instruction_pointer(struct arch_regs *r, uint64_t ip);
 #define ARCH_STUB_MARKER_RET	0x0c	/* rip at the marker's seccomp stop */
 #define ARCH_STUB_TRAMP		0x10	/* trampoline back to guest code */
 #define ARCH_STUB_TAIL_FAIL	0x4f	/* a checked tail syscall failed: ud2 */
-#define ARCH_STUB_END		0x51
+#define ARCH_STUB_RETRY		0x51	/* the retry trampoline */
+#define ARCH_STUB_END		0x82
 #define ARCH_STUB_MARKER_NR	39	/* getpid: always trapped */
 
 /* Where the trampoline finds the guest's registers (in the scratch page). */
@@ -67,6 +68,9 @@ void arch_tramp_prepare(struct arch_regs *r, struct arch_tramp_slot *slot,
 			const uint64_t guest_args[6], uint64_t stub, uint64_t slot_addr);
 void arch_tramp_prepare_tail(struct arch_regs *r, struct arch_tramp_slot *slot,
 			     const struct arch_regs *guest, uint64_t stub, uint64_t slot_addr);
+void arch_tramp_prepare_retry(struct arch_regs *r, struct arch_tramp_slot *slot,
+			      const uint64_t guest_args[6], long nr, uint64_t match,
+			      uint64_t stub, uint64_t slot_addr);
 void arch_tramp_override(struct arch_tramp_slot *slot, uint64_t match, uint64_t on_match,
 			 uint64_t on_miss);
 void arch_tramp_check(struct arch_tramp_slot *slot, uint64_t expect, uint64_t result);

@@ -62,6 +62,9 @@ void inject_handle_notifications(void);
  * trampoline, restoring the guest's argument registers without an exit stop.
  * False when t has no scratch slot (use the exit stop then). */
 bool inject_tramp_prepare(struct task *t);
+/* The same through the retry trampoline: when the call returns match, the
+ * guest's own syscall runs again (traps again). False without a slot. */
+bool inject_tramp_prepare_retry(struct task *t, uint64_t match);
 /* The same from an event stop inside a native syscall (a fork event): the
  * syscall returns result (its own result is match). False without a slot. */
 bool inject_tramp_event(struct task *t, uint64_t match, uint64_t result);

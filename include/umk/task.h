@@ -70,6 +70,7 @@ struct sysc {
 	bool tramp_ok;		/* never returns a restart code: may use the trampoline */
 	bool override;		/* the guest sees ov[1] if the host returns ov[0], else ov[2] */
 	bool restart;		/* on_exit: run the guest's call again from its entry */
+	int64_t retry_on;	/* with tramp_ok: a result that runs the call again (0: none) */
 	uint32_t scratch_used;	/* bytes of the thread's scratch area this call filled */
 	uint64_t ov[3];
 	char *path;		/* resolved guest path kept for on_exit (malloc) */

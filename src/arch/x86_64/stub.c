@@ -16,6 +16,12 @@
  *   +0x4f  ud2                a checked syscall (the last of an injected
  *                             sequence that returns straight to the guest) did
  *                             not return what umk expected
+ *   +0x51  retry trampoline   the same return for a call umk may have to run
+ *                             again: when the result is the one umk named (an
+ *                             open the host refused after a rename race), the
+ *                             guest's registers come back with rax = its
+ *                             syscall number and rip on its syscall
+ *                             instruction, so the call traps again
  *
  * None of it gives a guest anything its own code could not do: the syscalls
  * in it trap like any other, and umk treats a stop there as an injection step
@@ -23,6 +29,7 @@
  */
 #include <elf.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -57,6 +64,20 @@ __asm__(".pushsection .rodata\n"
 	"	mov 0x38(%rbx),%rbx\n"
 	"	jmp *%rcx\n"
 	"4:	ud2\n"
+	"5:	cmp 0x40(%rbx),%rax\n"
+	"	je 6f\n"
+	"	jmp 3b\n"
+	"6:	mov 0x48(%rbx),%rax\n"
+	"	mov (%rbx),%rdi\n"
+	"	mov 0x8(%rbx),%rsi\n"
+	"	mov 0x10(%rbx),%rdx\n"
+	"	mov 0x18(%rbx),%r10\n"
+	"	mov 0x20(%rbx),%r8\n"
+	"	mov 0x28(%rbx),%r9\n"
+	"	mov 0x30(%rbx),%rcx\n"
+	"	sub $2,%rcx\n"
+	"	mov 0x38(%rbx),%rbx\n"
+	"	jmp *%rcx\n"
 	".globl umk_stub_end\n"
 	"umk_stub_end:\n"
 	".popsection\n");
@@ -64,11 +85,13 @@ __asm__(".pushsection .rodata\n"
 extern const unsigned char umk_stub_start[], umk_stub_end[];
 
 _Static_assert(SYS_getpid == 39, "the marker above is getpid");
-_Static_assert(ARCH_STUB_END == 0x51, "arch.h's offsets match the code above");
+_Static_assert(ARCH_STUB_RETRY == 0x51, "arch.h's offsets match the code above");
 
 const unsigned char *arch_stub_code(size_t *len)
 {
 	*len = (size_t)(umk_stub_end - umk_stub_start);
+	if (*len != ARCH_STUB_END)
+		abort();	/* arch.h's offsets no longer match the code */
 	return umk_stub_start;
 }
 
@@ -145,6 +168,17 @@ void arch_tramp_prepare_tail(struct arch_regs *r, struct arch_tramp_slot *slot,
 	R(r)->rip = stub + ARCH_STUB_TRAMP;
 }
 
+/* The retry trampoline (above): the call runs again if it returns match. */
+void arch_tramp_prepare_retry(struct arch_regs *r, struct arch_tramp_slot *slot,
+			      const uint64_t guest_args[6], long nr, uint64_t match,
+			      uint64_t stub, uint64_t slot_addr)
+{
+	arch_tramp_prepare(r, slot, guest_args, stub, slot_addr);
+	slot->match = match;
+	slot->on_match = (uint64_t)nr;
+	R(r)->rip = stub + ARCH_STUB_RETRY;
+}
+
 /* Make the trampoline return on_match when the syscall returned match, and
  * on_miss otherwise. */
 void arch_tramp_override(struct arch_tramp_slot *slot, uint64_t match, uint64_t on_match,
@@ -171,6 +205,7 @@ void arch_tramp_check(struct arch_tramp_slot *slot, uint64_t expect, uint64_t re
 #define TRAMP_MATCHED	0x21
 #define TRAMP_MISS	0x23
 #define TRAMP_RESTORE	0x2e
+#define RETRY_SET	0x5d	/* rax = the syscall number, in the retry path */
 
 /*
  * Do in umk what the trampoline would have done (a signal is about to be
@@ -179,6 +214,21 @@ void arch_tramp_check(struct arch_tramp_slot *slot, uint64_t expect, uint64_t re
 bool arch_tramp_complete(struct arch_regs *r, const struct arch_tramp_slot *slot, uint64_t stub)
 {
 	uint64_t at = R(r)->rip - stub;
+
+	if (at >= ARCH_STUB_RETRY) {
+		/* Before RETRY_SET rax is still the result; from there on the
+		 * call is being run again. */
+		bool again = at >= RETRY_SET || R(r)->rax == slot->match;
+
+		for (int i = 0; i < 6; i++)
+			arch_set_syscall_arg(r, i, slot->args[i]);
+		R(r)->rbx = slot->saved;
+		R(r)->rip = again ? slot->ip - 2 : slot->ip;
+		R(r)->rcx = R(r)->rip;
+		if (again)
+			R(r)->rax = slot->on_match;
+		return true;
+	}
 
 	/* Before MATCHED, and on the miss path before RESTORE, rax still holds
 	 * what the syscall returned. */
