@@ -234,15 +234,71 @@ int proc_root(struct task *reader, const struct mount *m)
 }
 
 /* The root's pid list, made exact (a listing of /proc). */
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Does a listing of dirfd give its numeric entries in ascending order? */
+static bool listed_ascending(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	long prev = 0, v;
+	bool asc = true;
+
+	while (d && (e = readdir(d)))
+		if (proc_is_number(e->d_name, &v)) {
+			asc = asc && v > prev;
+			prev = v;
+		}
+	if (d)
+		closedir(d);
+	else if (fd >= 0)
+		close(fd);
+	return asc;
+}
+
+/*
+ * The root's pid list, made exact (a listing of /proc). Linux lists pids in
+ * ascending order, and `ps` shows them so; the mirror's order is its file
+ * system's. On a tmpfs (umk's usual runtime directory) that is the reverse
+ * of the order entries were made or last renamed in, so when the order is
+ * off each directory is renamed away and back, highest first: the same
+ * directories, so a cwd or a descriptor in them stays good. Where that
+ * does not help (a hashed directory), umk stops trying.
+ */
 static void sync_root(struct task *reader, int dirfd)
 {
+	static bool order_hopeless;
 	struct pid_list l = { task_active_pid_ns(reader), NULL, 0, 0 };
 	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
 		return;
 	for_each_task(collect_pid, &l);
+	if (l.n > 1)
+		qsort(l.v, (size_t)l.n, sizeof(l.v[0]), cmp_long);
 	sync_numbers(fd, l.v, l.n, make_pid_dir);
+	/* A tmpfs lists the newest entry first: rename highest first; if the
+	 * file system lists the other way, lowest first. */
+	for (int pass = 0; pass < 2 && !order_hopeless && l.n > 1 && !listed_ascending(dirfd);
+	     pass++) {
+		char name[16];
+
+		for (int k = 0; k < l.n; k++) {
+			int i = pass == 0 ? l.n - 1 - k : k;
+
+			snprintf(name, sizeof(name), "%ld", l.v[i]);
+			if (renameat(dirfd, name, dirfd, ".reorder") == 0)
+				renameat(dirfd, ".reorder", dirfd, name);
+		}
+		if (pass == 1)
+			order_hopeless = !listed_ascending(dirfd);
+	}
 	free(l.v);
 }
 

@@ -83,7 +83,7 @@ START_TEST(test_proc_pidns)
 END_TEST
 
 /* Each line of out after the header: its first number is a guest pid (at
- * most max); returns the number of rows. */
+ * most max), in ascending order; returns the number of rows. */
 static int pid_rows(const char *out, int skip, int max)
 {
 	const char *line = out;
@@ -91,10 +91,14 @@ static int pid_rows(const char *out, int skip, int max)
 
 	for (int i = 0; i < skip && line; i++)
 		line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL;
+	int prev = 0;
+
 	while (line && *line) {
 		int pid = atoi(line);
 
 		ck_assert_msg(pid >= 1 && pid <= max, "pid %d in: %s", pid, out);
+		ck_assert_msg(pid > prev, "not in ascending order, as Linux lists them: %s", out);
+		prev = pid;
 		rows++;
 		line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL;
 	}
