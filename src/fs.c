@@ -281,11 +281,6 @@ int task_namei(struct task *t, int dirfd, uint64_t upath, unsigned flags, bool e
 	return task_namei_path(t, dirfd, path, flags, nd);
 }
 
-static uint64_t stack_start(struct sysc *sc)
-{
-	return arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE;
-}
-
 /*
  * The calls the host must run itself on a path (the guest's socket binds
  * and connects, its inotify and fanotify watches) get no path of umk's
@@ -339,7 +334,7 @@ static int lend_object(struct task *t, const struct nameidata *nd, char *path, s
 
 	if (r || !nd->last[0])
 		return (int)r;
-	sp = arch_stack_pointer(&t->sys.regs) - ARCH_RED_ZONE;
+	sp = fs_arg_sp(&t->sys);
 	if ((r = push_to_guest_stack(t, &sp, nd->last, strlen(nd->last) + 1, &addr)))
 		return (int)r;
 	fd = inject_syscall(t, SYS_openat, UMK_FD_PATH, addr,
@@ -378,7 +373,7 @@ static int lend_object(struct task *t, const struct nameidata *nd, char *path, s
 long sys_inotify_add_watch(struct task *t, struct sysc *sc)
 {
 	struct nameidata *nd = malloc(sizeof(*nd));
-	uint64_t sp = stack_start(sc), addr;
+	uint64_t sp = fs_arg_sp(sc), addr;
 	char path[PATH_MAX + 32];
 	long r;
 
@@ -410,7 +405,7 @@ long sys_inotify_add_watch(struct task *t, struct sysc *sc)
 long sys_fanotify_mark(struct task *t, struct sysc *sc)
 {
 	struct nameidata *nd;
-	uint64_t sp = stack_start(sc), addr;
+	uint64_t sp = fs_arg_sp(sc), addr;
 	char path[PATH_MAX + 32];
 	long r;
 
@@ -508,7 +503,7 @@ static int translate_sockaddr(struct task *t, uint64_t uaddr, uint64_t len, bool
 		else if (nd->mnt->flags & MNT_RDONLY)
 			r = -EROFS;
 		else if (nd->mnt->kind == MNT_PROC)
-			r = -EACCES;
+			r = -ENOENT;
 		else
 			r = lend_nd(t, nd, host, sizeof(host));
 	}
@@ -529,7 +524,7 @@ static int translate_sockaddr(struct task *t, uint64_t uaddr, uint64_t len, bool
 /* bind(fd, addr, len) / connect(fd, addr, len) */
 long sys_sockaddr(struct task *t, struct sysc *sc)
 {
-	uint64_t sp = stack_start(sc);
+	uint64_t sp = fs_arg_sp(sc);
 	int lent = 0;
 	int r = translate_sockaddr(t, sc->args[1], sc->args[2], sc->nr == SYS_connect, &sp,
 				   &sc->args[1], &sc->args[2], &lent);
@@ -544,7 +539,7 @@ long sys_sockaddr(struct task *t, struct sysc *sc)
 /* sendto(fd, buf, len, flags, dest, destlen): trapped only with a destination. */
 long sys_sendto(struct task *t, struct sysc *sc)
 {
-	uint64_t sp = stack_start(sc);
+	uint64_t sp = fs_arg_sp(sc);
 	int lent = 0;
 	int r = translate_sockaddr(t, sc->args[4], sc->args[5], true, &sp, &sc->args[4],
 				   &sc->args[5], &lent);
@@ -559,7 +554,7 @@ long sys_sendto(struct task *t, struct sysc *sc)
 /* sendmsg(fd, msg, flags): a copy of the msghdr when msg_name is a unix path. */
 long sys_sendmsg(struct task *t, struct sysc *sc)
 {
-	uint64_t sp = stack_start(sc), addr, name, namelen;
+	uint64_t sp = fs_arg_sp(sc), addr, name, namelen;
 	struct msghdr m;
 	int r, lent = 0;
 
@@ -600,7 +595,7 @@ static void sendmmsg_exit(struct task *t, struct sysc *sc)
 /* sendmmsg(fd, vec, vlen, flags): as sendmsg, for each message. */
 long sys_sendmmsg(struct task *t, struct sysc *sc)
 {
-	uint64_t sp = stack_start(sc), addr;
+	uint64_t sp = fs_arg_sp(sc), addr;
 	unsigned n = (unsigned)sc->args[2] > SENDMMSG_MAX ? SENDMMSG_MAX : (unsigned)sc->args[2];
 	struct mmsghdr *v;
 	bool any = false;

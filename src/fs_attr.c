@@ -32,13 +32,6 @@
 #define XATTR_SIZE_MAX 65536
 #define XATTR_LIST_MAX 65536
 
-static long nd_done(struct nameidata *nd, long r)
-{
-	nd_release(nd);
-	free(nd);
-	return r;
-}
-
 /* Resolve for an attribute change: 0 with the object found on a writable
  * mount, 1 for the guest's own descriptor (empty_ok), or -errno. */
 static long attr_lookup(struct task *t, struct nameidata *nd, int dirfd, uint64_t upath,
@@ -49,8 +42,6 @@ static long attr_lookup(struct task *t, struct nameidata *nd, int dirfd, uint64_
 
 	if (r == 0 && (nd->mnt->flags & MNT_RDONLY))
 		r = -EROFS;
-	if (r == 0 && nd->mnt->kind == MNT_PROC)
-		r = -EPERM;	/* umk's mirror keeps no guest attributes */
 	if (r == 0 && fakeroot_is_db(nd->mnt, &nd->st))
 		r = -EPERM;	/* fake root's records are not the guest's */
 	return r;
@@ -81,8 +72,8 @@ static long do_chmod(struct task *t, const struct nameidata *nd, unsigned mode)
 
 	if (S_ISLNK(nd->st.st_mode))
 		return -EOPNOTSUPP;
-	if (!cred_owner_or_capable(&t->cred, &nd->st))
-		return -EPERM;
+	if (!cred_owner_or_capable(&t->cred, &nd->st) || nd->mnt->kind == MNT_PROC)
+		return -EPERM;	/* (proc_setattr() refuses a mode) */
 	mode &= S_IALLUGO;
 	if ((mode & S_ISGID) && !cred_in_group(&t->cred, nd->st.st_gid) &&
 	    !cred_capable(&t->cred, CAP_FSETID))
@@ -146,7 +137,9 @@ long sys_chown(struct task *t, struct sysc *sc)
 	if (r == 1) {
 		r = SYSC_NATIVE;	/* the guest's own descriptor: as fchown */
 	} else if (r == 0 && (r = chown_checks(t, &nd->st, uid, gid)) == 0) {
-		if (geteuid() == 0 || fakeroot_chown(nd->mnt, &nd->st, uid, gid) < 0) {
+		if (nd->mnt->kind == MNT_PROC)
+			;	/* proc_setattr() takes owners and keeps nothing */
+		else if (geteuid() == 0 || fakeroot_chown(nd->mnt, &nd->st, uid, gid) < 0) {
 			/* The host's own chown (umk is root, or no records here). */
 			if (nd->last[0])
 				r = fchownat(nd->dfd, nd->last, uid, gid, AT_SYMLINK_NOFOLLOW);
@@ -260,8 +253,9 @@ long sys_utimensat(struct task *t, struct sysc *sc)
 		return nd_done(nd, SYSC_NATIVE);
 	if (r)
 		return nd_done(nd, r);
-	if (ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT)
-		return nd_done(nd, 0);
+	if ((ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT) ||
+	    nd->mnt->kind == MNT_PROC)
+		return nd_done(nd, 0);	/* (/proc takes times and keeps nothing) */
 	if (!cred_owner_or_capable(&t->cred, &nd->st)) {
 		if (!now)
 			return nd_done(nd, -EPERM);
@@ -295,8 +289,10 @@ long sys_truncate(struct task *t, struct sysc *sc)
 		return nd_done(nd, -EISDIR);
 	if (!S_ISREG(nd->st.st_mode))
 		return nd_done(nd, -EINVAL);
-	if (nd->mnt->kind == MNT_PROC || fakeroot_is_db(nd->mnt, &nd->st))
+	if (fakeroot_is_db(nd->mnt, &nd->st))
 		return nd_done(nd, -EACCES);
+	if (nd->mnt->kind == MNT_PROC)
+		return nd_done(nd, 0);	/* a /proc file takes a size and keeps nothing */
 	if ((r = cred_permission(&t->cred, &nd->st, MAY_WRITE)))
 		return nd_done(nd, r);
 	if (nd->mnt->flags & MNT_RDONLY)
@@ -389,6 +385,8 @@ long sys_xattr(struct task *t, struct sysc *sc)
 		       false, nd);
 	if (r == 0 && (set || rm) && (nd->mnt->flags & MNT_RDONLY))
 		r = -EROFS;
+	if (r == 0 && nd->mnt->kind == MNT_PROC)
+		r = -EOPNOTSUPP;	/* proc has no xattr handlers */
 	if (r == 0 && !list)
 		r = xattr_permission(t, nd, name, (set || rm) ? MAY_WRITE : MAY_READ);
 	if (r == 0) {

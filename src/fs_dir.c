@@ -36,7 +36,8 @@ static bool ro(const struct nameidata *nd)
 	return nd->mnt->flags & MNT_RDONLY;
 }
 
-/* /proc takes no new names and loses none: umk's mirror is not the guest's. */
+/* /proc takes no new names (its lookup of an unknown name is ENOENT) and
+ * loses none (no ->unlink, ->rmdir, ->rename: EPERM), as Linux's. */
 static bool procfs(const struct nameidata *nd)
 {
 	return nd->mnt->kind == MNT_PROC;
@@ -79,11 +80,18 @@ static struct nameidata *nd_alloc(void)
 	return malloc(sizeof(struct nameidata));
 }
 
-static long nd_done(struct nameidata *nd, long r)
+/* The old and new names of rename and link: 0, or -ENOMEM with neither. */
+static int nd_alloc_pair(struct nameidata **o, struct nameidata **n)
 {
-	nd_release(nd);
-	free(nd);
-	return r;
+	*o = nd_alloc();
+	*n = nd_alloc();
+	if (!*o || !*n) {
+		free(*o);
+		free(*n);
+		return -ENOMEM;
+	}
+	nd_init(*n, "/", "/", NULL, 0);	/* releasable before its walk */
+	return 0;
 }
 
 /*
@@ -105,7 +113,7 @@ static long create_checks(struct task *t, struct nameidata *nd, int dirfd, uint6
 	if (ro(nd))
 		return -EROFS;
 	if (procfs(nd))
-		return -EACCES;
+		return -ENOENT;
 	return may_create(t, nd);
 }
 
@@ -210,7 +218,7 @@ static long do_rmdir(struct task *t, int dirfd, uint64_t upath)
 	else if (!S_ISDIR(nd->st.st_mode))
 		r = -ENOTDIR;
 	else if (procfs(nd))
-		r = -EACCES;
+		r = -EPERM;
 	else if ((r = may_delete(t, nd)) == 0 && unlinkat(nd->dfd, nd->last, AT_REMOVEDIR) < 0)
 		r = -errno;
 	else if (r == 0)
@@ -252,7 +260,7 @@ long sys_unlink(struct task *t, struct sysc *sc)
 	else if (nd->trailing_slash || !nd->last[0] || S_ISDIR(nd->st.st_mode))
 		r = S_ISDIR(nd->st.st_mode) ? -EISDIR : -ENOTDIR;
 	else if (procfs(nd))
-		r = -EACCES;
+		r = -EPERM;
 	else if ((r = may_delete(t, nd)) == 0 && unlinkat(nd->dfd, nd->last, 0) < 0)
 		r = -errno;
 	else if (r == 0)
@@ -274,14 +282,8 @@ long sys_rename2(struct task *t, struct sysc *sc)
 		return -EINVAL;
 	if ((flags & RENAME_WHITEOUT) && !cred_capable(&t->cred, CAP_MKNOD))
 		return -EPERM;
-	o = nd_alloc();
-	n = nd_alloc();
-	if (!o || !n) {
-		free(o);
-		free(n);
+	if (nd_alloc_pair(&o, &n))
 		return -ENOMEM;
-	}
-	nd_init(n, "/", "/", NULL, 0);
 	r = task_namei(t, at ? (int)sc->args[0] : AT_FDCWD, sc->args[at ? 1 : 0], LOOKUP_CREATE,
 		       false, o);
 	if (r == 0)
@@ -309,8 +311,8 @@ long sys_rename2(struct task *t, struct sysc *sc)
 		r = -EEXIST;
 	else if ((flags & RENAME_EXCHANGE) && !n->exists)
 		r = -ENOENT;
-	else if (procfs(o))
-		r = -EACCES;
+	else if (procfs(o) || procfs(n))
+		r = n->exists ? -EPERM : -ENOENT;
 	else if (fakeroot_is_db(o->mnt, &o->st) || (n->exists && fakeroot_is_db(n->mnt, &n->st)))
 		r = -EPERM;
 	else if ((r = may_delete(t, o)) == 0 &&
@@ -337,14 +339,8 @@ long sys_link2(struct task *t, struct sysc *sc)
 		return -EINVAL;
 	if ((flags & AT_EMPTY_PATH) && !cred_capable(&t->cred, CAP_DAC_READ_SEARCH))
 		flags &= ~(unsigned)AT_EMPTY_PATH;	/* an empty path is then ENOENT */
-	o = nd_alloc();
-	n = nd_alloc();
-	if (!o || !n) {
-		free(o);
-		free(n);
+	if (nd_alloc_pair(&o, &n))
 		return -ENOMEM;
-	}
-	nd_init(n, "/", "/", NULL, 0);
 	r = task_namei(t, at ? (int)sc->args[0] : AT_FDCWD, sc->args[at ? 1 : 0],
 		       ((flags & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0) | LOOKUP_MUST_EXIST,
 		       flags & AT_EMPTY_PATH, o);

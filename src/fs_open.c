@@ -56,11 +56,6 @@
 #define S_IALLUGO (S_ISUID | S_ISGID | S_ISVTX | 0777)
 #define OPEN_RETRIES 64	/* walks again after the host saw a rename race */
 
-static uint64_t stack_start(struct sysc *sc)
-{
-	return arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE;
-}
-
 bool nd_is_device(const struct nameidata *nd, char *host, size_t len)
 {
 	if (nd->mnt->kind != MNT_DEV || !nd->exists || !S_ISREG(nd->st.st_mode))
@@ -273,7 +268,7 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 	unsigned lf = 0;
 	struct open_how how;
 	char host[64], rel[PATH_MAX + 2];
-	uint64_t sp = stack_start(sc), paddr, haddr;
+	uint64_t sp = fs_arg_sp(sc), paddr, haddr;
 	bool write = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
 	long r;
 
@@ -375,7 +370,7 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 		else if (nd->mnt->flags & MNT_RDONLY)
 			r = -EROFS;
 		else if (nd->mnt->kind == MNT_PROC)
-			r = -EACCES;	/* proc has no ->create */
+			r = -ENOENT;	/* proc's lookup of an unknown name */
 		if (r)
 			goto out;
 	}
@@ -567,6 +562,15 @@ static long set_cwd(struct fs_struct *fs, int fd, const char *guest)
 	return 0;
 }
 
+/* chdir's and chroot's walk: a directory t may search (MAY_EXEC|MAY_CHDIR). */
+static long lookup_dir(struct task *t, uint64_t upath, struct nameidata *nd)
+{
+	long r = task_namei(t, AT_FDCWD, upath, LOOKUP_FOLLOW | LOOKUP_MUST_EXIST |
+			    LOOKUP_DIRECTORY, false, nd);
+
+	return r ? r : cred_permission(&t->cred, &nd->st, MAY_EXEC);
+}
+
 /* chdir: the walk, a directory, search permission; the cwd is umk's. */
 long sys_chdir(struct task *t, struct sysc *sc)
 {
@@ -575,10 +579,7 @@ long sys_chdir(struct task *t, struct sysc *sc)
 
 	if (!nd)
 		return -ENOMEM;
-	r = task_namei(t, AT_FDCWD, sc->args[0], LOOKUP_FOLLOW | LOOKUP_MUST_EXIST |
-		       LOOKUP_DIRECTORY, false, nd);
-	if (r == 0)
-		r = cred_permission(&t->cred, &nd->st, MAY_EXEC);
+	r = lookup_dir(t, sc->args[0], nd);
 	if (r == 0)
 		r = set_cwd(t->fs, nd_open_final(nd), nd->guest);
 	nd_release(nd);
@@ -642,10 +643,7 @@ long sys_chroot(struct task *t, struct sysc *sc)
 
 	if (!nd)
 		return -ENOMEM;
-	r = task_namei(t, AT_FDCWD, sc->args[0], LOOKUP_FOLLOW | LOOKUP_MUST_EXIST |
-		       LOOKUP_DIRECTORY, false, nd);
-	if (r == 0)
-		r = cred_permission(&t->cred, &nd->st, MAY_EXEC);
+	r = lookup_dir(t, sc->args[0], nd);
 	if (r == 0 && !cred_capable(&t->cred, CAP_SYS_CHROOT))
 		r = -EPERM;
 	if (r == 0) {

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -56,6 +57,13 @@ void nd_release(struct nameidata *nd)
 	if (nd->base_fd >= 0)
 		close(nd->base_fd);
 	nd->base_fd = -1;
+}
+
+long nd_done(struct nameidata *nd, long r)
+{
+	nd_release(nd);
+	free(nd);
+	return r;
 }
 
 /* The root directory of mount m as the reader sees it (/proc: the mirror of

@@ -70,7 +70,9 @@ static void mkent(int dfd, const char *name, mode_t mode)
 
 /* Mirror directories stay writable by umk (which may not be root), so it
  * can keep them current; the guest is shown them read-only (proc_fix_stat)
- * and umk refuses every change of /proc. */
+ * and umk answers every change of /proc as Linux does (ENOENT for a new
+ * name, EPERM for a removal or a mode, a silent no-op for owners, times
+ * and sizes). */
 static void mkdirent(int dfd, const char *name, mode_t mode)
 {
 	mode |= 0200;

@@ -63,9 +63,9 @@ START_TEST(test_proc_self)
 		     "meminfo: ok\n"
 		     "hostname: ok\n"
 		     "/proc/1: dir 1 mode 555 uid 0\n"
-		     "create in /proc: EACCES\n"
-		     "mkdir in /proc: EACCES\n"
-		     "unlink in /proc: EACCES\n"
+		     "create in /proc: ENOENT\n"
+		     "mkdir in /proc: ENOENT\n"
+		     "unlink in /proc: EPERM\n"
 		     "pids after: 1\n"
 		     "gone: ENOENT\n", 0);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "task.h"
 #include "namei.h"
+#include "arch.h"
 
 /* The guest path of an open directory fd of t (AT_FDCWD: its cwd). */
 int fd_guest_dir(struct task *t, int dirfd, char *out, size_t len);
@@ -36,6 +37,12 @@ bool fs_open_for_write(dev_t dev, ino_t ino);
 /* A file t just created (fd, or name in the directory dfd) gets t's
  * ownership (Linux's inode_init_owner) where the host's differs. */
 void fs_owner_fixup(struct task *t, int fd, int dfd, const char *name);
+/* Where a handler's rewritten arguments may go below the guest's stack
+ * (push_to_guest_stack's sp): under the red zone. */
+static inline uint64_t fs_arg_sp(struct sysc *sc)
+{
+	return arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE;
+}
 /* The final object is one of the guest's /dev devices: its host path. */
 bool nd_is_device(const struct nameidata *nd, char *host, size_t len);
 

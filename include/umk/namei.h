@@ -74,6 +74,8 @@ void nd_init(struct nameidata *nd, const char *root, const char *base,
  */
 int namei(struct nameidata *nd, const char *path);
 void nd_release(struct nameidata *nd);
+/* nd_release() and free() a malloc'd nd; returns r (for a handler's return). */
+long nd_done(struct nameidata *nd, long r);
 
 /* umk's O_PATH descriptor of the final object (which exists), or -errno. */
 int nd_open_final(const struct nameidata *nd);
