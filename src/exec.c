@@ -33,6 +33,7 @@
 #include <linux/capability.h>
 #include "umk/binfmt.h"
 #include "umk/exec.h"
+#include "umk/signal.h"
 #include "umk/exec_stack.h"
 #include "umk/fork.h"
 #include "umk/fs.h"
@@ -620,6 +621,7 @@ void exec_event(struct task *t)
 	t->sys.args_dirty = false;
 	t->sys.on_exit = NULL;
 	p->did_exec = true;
+	signal_exec(t);
 	if (!b) {
 		/* Not an exec umk prepared (cannot happen: every execve traps). */
 		umk_log("process %d exec'd behind umk's back: killed", task_pid_vnr(t));

@@ -57,13 +57,6 @@ static void release_process(struct process *p)
 	process_free(p);
 }
 
-bool is_ns_init(const struct process *p)
-{
-	struct task *r = p->pid_ns->child_reaper;
-
-	return r && r->proc == p;
-}
-
 /* find_new_reaper(): a live subreaper ancestor, else the namespace's init. */
 static struct process *find_new_reaper(struct process *father)
 {
@@ -84,18 +77,6 @@ static struct process *find_new_reaper(struct process *father)
 	return reaper;
 }
 
-/* Should p's death be auto-reaped, because its parent ignores SIGCHLD? */
-static bool parent_autoreaps(struct process *p)
-{
-	struct sigstate s;
-
-	if (!p->parent || p->parent->state != PROC_ALIVE)
-		return true;
-	if (p->exit_signal != SIGCHLD)
-		return false;
-	return process_sigstate(p->parent, &s) == 0 && sig_in(s.ignored, SIGCHLD);
-}
-
 static void forget_original_parent(struct process *father)
 {
 	struct process *c, *n;
@@ -105,20 +86,20 @@ static void forget_original_parent(struct process *father)
 		struct task *ct;
 
 		list_for_each_entry(ct, &c->threads, thread_node)
-			if (ct->pdeath_signal && ct->state != TASK_DEAD)
-				send_thread_signal(ct, ct->pdeath_signal);
+			if (ct->pdeath_signal && ct->state != TASK_DEAD) {
+				siginfo_t si;
+
+				signal_info_user(&si, ct->pdeath_signal, SI_USER, father->leader, ct);
+				send_signal(ct->pdeath_signal, &si, ct, true, 0);
+			}
 		if (reaper == father)
 			continue;
 		list_del(&c->sibling);
 		c->parent = reaper;
 		list_add_tail(&c->sibling, &reaper->children);
 		c->exit_signal = SIGCHLD;	/* "we don't want people slaying init" */
-		if (c->state == PROC_ZOMBIE) {
-			if (parent_autoreaps(c))
-				release_process(c);
-			else
-				notify_parent(c, SIGCHLD);
-		}
+		if (c->state == PROC_ZOMBIE && do_notify_parent(c, c->exit_signal))
+			release_process(c);
 	}
 }
 
@@ -144,6 +125,10 @@ static void exit_notify(struct process *p)
 {
 	bool was_init = is_ns_init(p);
 
+	/* Killed by a signal's default action: umk ended it with SIGKILL,
+	 * the guest sees the signal (and the core flag). */
+	if (p->group_exit)
+		p->exit_status = p->group_exit_code;
 	forget_original_parent(p);
 	p->state = PROC_ZOMBIE;
 	if (was_init)
@@ -153,14 +138,8 @@ static void exit_notify(struct process *p)
 		kernel.init_status = p->exit_status;
 		return;
 	}
-	if (parent_autoreaps(p)) {
+	if (do_notify_parent(p, p->exit_signal))
 		release_process(p);
-		return;
-	}
-	if (p->exit_signal > 0 && p->exit_signal <= 64)
-		notify_parent(p, p->exit_signal);
-	else
-		wake_up_all(&p->parent->wait_chldexit);
 }
 
 void task_reaped(struct task *t, int status, const struct rusage *ru)
@@ -172,6 +151,7 @@ void task_reaped(struct task *t, int status, const struct rusage *ru)
 	t->state = TASK_DEAD;
 	t->exit_code = status;
 	task_unsleep(t);
+	signal_thread_gone(t);
 	task_hash_del(t);	/* the host may reuse the tid from now on */
 	mm_detach_task(t);	/* its address space may go with it */
 	if (t == p->leader) {
@@ -185,39 +165,6 @@ void task_reaped(struct task *t, int status, const struct rusage *ru)
 		return;
 	}
 	exit_notify(p);
-}
-
-/* All live threads of p in a group stop: p is stopped; tell the parent. */
-void task_group_stopped(struct task *t, int sig)
-{
-	struct process *p = t->proc;
-	struct task *o;
-
-	t->state = TASK_STOPPED;
-	list_for_each_entry(o, &p->threads, thread_node)
-		if (o->state != TASK_DEAD && o->state != TASK_STOPPED)
-			return;
-	if (p->stop_signal)
-		return;
-	p->stop_signal = sig;
-	p->notify_stopped = true;
-	p->notify_continued = false;
-	if (p->parent)
-		notify_parent(p, SIGCHLD);
-}
-
-void task_group_continued(struct task *t)
-{
-	struct process *p = t->proc;
-
-	t->state = TASK_RUNNING;
-	if (!p->stop_signal)
-		return;
-	p->stop_signal = 0;
-	p->notify_stopped = false;
-	p->notify_continued = true;
-	if (p->parent)
-		notify_parent(p, SIGCHLD);
 }
 
 /* --- wait4 / waitid --------------------------------------------------- */

@@ -202,8 +202,6 @@ long sys_clone3(struct task *t, struct sysc *sc)
 		return -EINVAL;
 	if (ca.flags & CLONE_INTO_CGROUP)
 		return -EPERM;	/* no host cgroup is the guest's to join */
-	if (ca.flags & CLONE_CLEAR_SIGHAND)
-		return -EINVAL;	/* needs umk-owned dispositions (signals issue) */
 	if (ca.set_tid_size) {
 		/* Only the innermost level can be chosen, by a privileged caller. */
 		if (ca.set_tid_size > 1)

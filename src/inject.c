@@ -45,6 +45,7 @@
 #include <sys/wait.h>
 #include <linux/seccomp.h>
 #include "umk/inject.h"
+#include "umk/signal.h"
 #include "umk/loop.h"
 #include "umk/mm.h"
 #include "umk/umk.h"
@@ -70,7 +71,6 @@ void inject_begin(struct task *t)
 {
 	t->inj.active = true;
 	t->inj.dead = false;
-	t->inj.nstashed = 0;
 	t->inj.from_entry = t->inj.at_entry = (t->stop == STOP_SECCOMP);
 	if (t->inj.from_entry)
 		t->inj.saved = t->sys.regs;
@@ -135,8 +135,10 @@ static long wait_marker(struct task *t)
 				t->inj.at_entry = false;
 				return -EFAULT;
 			}
-			if (t->inj.nstashed < 4)
-				t->inj.stashed[t->inj.nstashed++] = sig;
+			/* A host signal meanwhile: queued as umk's own, delivered
+			 * when the thread returns to guest code. */
+			if (ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &si) == 0)
+				signal_from_host(t, sig, &si);
 		}
 		ptrace(PTRACE_CONT, t->host_tid, 0, 0);
 	}
@@ -340,9 +342,6 @@ long inject_syscall_tail(struct task *t, long nr, const uint64_t a[6], uint64_t 
 	}
 	/* The sequence is over: the caller resumes the thread. */
 	t->inj.active = false;
-	for (int i = 0; i < t->inj.nstashed; i++)
-		syscall(SYS_tgkill, t->proc->host_tgid, t->host_tid, t->inj.stashed[i]);
-	t->inj.nstashed = 0;
 	return 0;
 }
 
@@ -364,10 +363,6 @@ void inject_end(struct task *t)
 			arch_skip_syscall(&r, arch_return_value(&t->inj.saved));
 		arch_regs_store(t->host_tid, &r);
 	}
-	/* Host signals that came in meanwhile: send them again. */
-	for (int i = 0; i < t->inj.nstashed; i++)
-		syscall(SYS_tgkill, t->proc->host_tgid, t->host_tid, t->inj.stashed[i]);
-	t->inj.nstashed = 0;
 }
 
 void inject_handle_notifications(void)
@@ -424,21 +419,33 @@ bool inject_tramp_event(struct task *t, uint64_t match, uint64_t result)
 	return arch_regs_store(t->host_tid, &r) == 0;
 }
 
-bool inject_tramp_fixup(struct task *t)
+/* The same on registers already fetched (r is updated, not stored). */
+bool inject_tramp_fixup_regs(struct task *t, struct arch_regs *r)
 {
 	struct arch_tramp_slot *slot = mm_scratch_ptr(t);
 	uint64_t stub = stub_of(t), ip;
-	struct arch_regs r;
 
-	if (!slot || !stub || arch_regs_fetch(t->host_tid, &r) < 0)
+	if (!slot || !stub)
 		return true;
-	ip = arch_instruction_pointer(&r);
+	ip = arch_instruction_pointer(r);
 	if (ip == stub + ARCH_STUB_TAIL_FAIL)
 		return false;
 	if (ip < stub + ARCH_STUB_TRAMP || ip >= stub + ARCH_STUB_END)
 		return true;
-	if (!arch_tramp_complete(&r, slot, stub))
+	return arch_tramp_complete(r, slot, stub);
+}
+
+bool inject_tramp_fixup(struct task *t)
+{
+	struct arch_regs r;
+	uint64_t ip;
+
+	if (!mm_scratch_ptr(t) || !stub_of(t) || arch_regs_fetch(t->host_tid, &r) < 0)
+		return true;
+	ip = arch_instruction_pointer(&r);
+	if (!inject_tramp_fixup_regs(t, &r))
 		return false;
-	arch_regs_store(t->host_tid, &r);
+	if (arch_instruction_pointer(&r) != ip)
+		arch_regs_store(t->host_tid, &r);
 	return true;
 }

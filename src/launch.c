@@ -114,9 +114,18 @@ static _Noreturn void child(int sync_fd, int err_fd, const char *path, char *con
 	while (read(sync_fd, &c, 1) < 0 && errno == EINTR)
 		;
 	close(sync_fd);
+	/* The host's view of every guest thread: default dispositions and an
+	 * empty mask, so that every host signal reaches a delivery stop. The
+	 * guest's own mask and dispositions are umk's (signal.c). */
+	(void)mask;
 	for (int s = 1; s < NSIG; s++)
 		sigaction(s, &dfl, NULL);
-	sigprocmask(SIG_SETMASK, mask, NULL);
+	{
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+	}
 	if (chdir(config.root[0] ? config.root : "/") < 0)
 		goto fail;
 	umask(kernel.init_umask);

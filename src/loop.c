@@ -69,6 +69,7 @@ static unsigned run_deferred(void)
 
 		memmove(deferred, deferred + 1, (--nr_deferred) * sizeof(*deferred));
 		handle_status(d.tid, d.status, &d.ru);
+		signal_run_wakeups();
 		n++;
 	}
 	return n;
@@ -175,6 +176,10 @@ void task_resume(struct task *t, int sig)
 {
 	t->state = TASK_RUNNING;
 	ptrace(t->sys.exit_pending ? PTRACE_SYSCALL : PTRACE_CONT, t->host_tid, 0, sig);
+	/* Resumed where umk could not deliver (an event stop): a pending
+	 * signal is delivered at the interrupt stop that follows. */
+	if (signal_pending(t))
+		signal_wake_up(t);
 }
 
 void loop_forget_early(pid_t tid)
@@ -273,31 +278,23 @@ static struct task *exec_takeover(pid_t tid, pid_t former)
 	return t;
 }
 
+/* A host signal for a guest: it becomes umk's, the host's is suppressed. */
 static void signal_stop(struct task *t, int sig)
 {
-	/* In the stub's trampoline: finish it first, so that the signal frame
-	 * holds the guest's own registers. */
-	if (t->mm && t->mm->window && !inject_tramp_fixup(t)) {
-		umk_log("cannot set up the memory of process %d: killed", task_pid_vnr(t));
-		kill(t->proc->host_tgid, SIGKILL);
-		task_resume(t, 0);
-		return;
-	}
-	/* A namespace's init ignores signals it does not handle that a guest
-	 * process raised natively (a SIGPIPE, say); faults and signals from
-	 * outside still reach it. umk's own kills were filtered already. */
-	if (is_ns_init(t->proc)) {
-		siginfo_t si;
-		struct sigstate s;
+	bool intr = t->sys.native_intr;
+	siginfo_t si;
 
-		if (ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &si) == 0 && si.si_code <= 0 &&
-		    si.si_pid > 0 && task_by_host(si.si_pid) &&
-		    process_sigstate(t->proc, &s) == 0 && !sig_in(s.caught, sig)) {
-			task_resume(t, 0);
-			return;
-		}
+	if (ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &si) < 0) {
+		memset(&si, 0, sizeof(si));
+		si.si_signo = sig;
+		si.si_code = SI_KERNEL;
 	}
-	task_resume(t, sig);
+	t->state = TASK_TRAPPED;
+	signal_from_host(t, sig, &si);
+	if (intr)
+		syscall_sleep_interrupted(t);
+	else
+		signal_resume(t);
 }
 
 static void handle_status(pid_t tid, int status, const struct rusage *ru)
@@ -334,8 +331,12 @@ static void handle_status(pid_t tid, int status, const struct rusage *ru)
 			/* The auto-attach stop, or one that injection replaced: a
 			 * signal it was delivering comes again. */
 			sig = WSTOPSIG(status);
-			if (!event && sig != (SIGTRAP | 0x80) && sig != SIGSTOP)
-				syscall(SYS_tgkill, t->proc->host_tgid, tid, sig);
+			if (!event && sig != (SIGTRAP | 0x80) && sig != SIGSTOP) {
+				siginfo_t si;
+
+				if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0)
+					signal_from_host(t, sig, &si);
+			}
 			if (!t->inj.dead)
 				task_resume(t, 0);
 			return;
@@ -380,14 +381,15 @@ static void handle_status(pid_t tid, int status, const struct rusage *ru)
 		ptrace(PTRACE_CONT, tid, 0, 0);
 		return;
 	case PTRACE_EVENT_STOP:
-		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
-			task_group_stopped(t, sig);
-			ptrace(PTRACE_LISTEN, tid, 0, 0);
-			return;
-		}
+		/* umk's PTRACE_INTERRUPT (host group stops do not happen: every
+		 * host stop signal is suppressed at its delivery stop). */
+		t->kicked = false;
 		if (t->state == TASK_STOPPED)
-			task_group_continued(t);
-		task_resume(t, 0);
+			return;	/* stays stopped: umk will resume it */
+		if (t->sys.native_intr)
+			syscall_sleep_interrupted(t);
+		else
+			signal_resume(t);
 		return;
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
@@ -419,6 +421,7 @@ static bool drain(unsigned *handled)
 		if (pid < 0)
 			return errno != ECHILD;
 		handle_status(pid, status, &ru);
+		signal_run_wakeups();
 		(*handled)++;
 		*handled += run_deferred();
 	}
@@ -488,10 +491,16 @@ static void umk_signal(const struct signalfd_siginfo *si, int *terms)
 		/* fallthrough */
 	case SIGTERM:
 	case SIGHUP:
-		if (++*terms > 1 || !init || init->state != PROC_ALIVE)
+		if (++*terms > 1 || !init || init->state != PROC_ALIVE) {
 			for_each_task(kill_all, NULL);
-		else
-			send_process_signal(init, (int)si->ssi_signo);
+		} else {
+			siginfo_t info;
+
+			signal_info_user(&info, (int)si->ssi_signo, SI_USER, NULL, init->leader);
+			send_signal((int)si->ssi_signo, &info, init->leader, true,
+				    SEND_FORCE | SEND_OUTSIDE);
+			signal_run_wakeups();
+		}
 		return;
 	}
 }
@@ -554,6 +563,7 @@ int loop_run(int sfd)
 					umk_signal(&si[k], &terms);
 			} while (r == (ssize_t)sizeof(si));
 		}
+		signal_run_wakeups();
 	}
 	close(epfd);
 	return kernel.init_exited ? exit_status_of(kernel.init_status) : UMK_EXIT_FAILURE;

@@ -351,6 +351,16 @@ static int cmd_run(int argc, char **argv)
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &mask, &orig);
+	/* The first guest inherits umk's mask and ignored signals, as a child
+	 * of umk's parent would (nohup, a shell's background job). */
+	for (int s = 1; s <= 64; s++) {
+		struct sigaction sa;
+
+		if (s < NSIG && sigismember(&orig, s) == 1)
+			kernel.init_blocked |= 1ULL << (s - 1);
+		if (s < NSIG && sigaction(s, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			kernel.init_ignored |= 1ULL << (s - 1);
+	}
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (sfd < 0)
 		umk_die(UMK_EXIT_FAILURE, "signalfd: %s", strerror(errno));

@@ -23,6 +23,7 @@
 #include "umk/uaccess.h"
 #include "umk/umk.h"
 #include "proc_internal.h"
+#include "umk/signal.h"
 
 /* A host file's content (the machine-wide files umk does not virtualize). */
 static void cat_host(FILE *f, const char *path)
@@ -71,7 +72,7 @@ static char task_state(const struct task *t)
 
 	if (p->state != PROC_ALIVE)
 		return 'Z';
-	if (p->stop_signal)
+	if (p->stop_signal || t->state == TASK_STOPPED)
 		return 'T';
 	if (t->state == TASK_SLEEPING || t->state == TASK_SLEEPING_NATIVE)
 		return 'S';
@@ -181,9 +182,25 @@ static void gen_status(FILE *f, struct task *reader, struct task *t)
 			(unsigned long long)u.shmem >> 10, (unsigned long long)u.data >> 10,
 			(unsigned long long)u.stack >> 10, (unsigned long long)u.exe >> 10, 0,
 			(unsigned long long)((u.anon + u.file + u.shmem) / VMA_PAGE / 512 + 1) * 4, 0);
-	fprintf(f, "Threads:\t%d\nSigQ:\t0/63432\nSigPnd:\t0000000000000000\n"
-		"ShdPnd:\t0000000000000000\nSigBlk:\t0000000000000000\n"
-		"SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n", p->nr_threads);
+	{
+		uint64_t ign = 0, cgt = 0;
+
+		for (int s = 1; s <= UMK_NSIG && p->sighand; s++) {
+			uint64_t h = p->sighand->action[s - 1].handler;
+
+			if (h == KSIG_IGN)
+				ign |= sigbit(s);
+			else if (h != KSIG_DFL)
+				cgt |= sigbit(s);
+		}
+		fprintf(f, "Threads:\t%d\nSigQ:\t%d/%d\nSigPnd:\t%016llx\nShdPnd:\t%016llx\n"
+			"SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n", p->nr_threads,
+			signal_queued(t), signal_queue_limit(t),
+			(unsigned long long)t->pending.signal,
+			(unsigned long long)p->shared_pending.signal,
+			(unsigned long long)t->blocked, (unsigned long long)ign,
+			(unsigned long long)cgt);
+	}
 	caps_line(f, "CapInh", c->cap_inheritable);
 	caps_line(f, "CapPrm", c->cap_permitted);
 	caps_line(f, "CapEff", c->cap_effective);

@@ -1,335 +1,705 @@
 /*
- * Signals, foundation version: umk translates every signal a guest sends
- * (kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo) from guest pids to
- * host pids and checks it as Linux does; the host then delivers it. The
- * signals issue moves pending sets, dispositions and frames into umk.
+ * Signal state and generation, as Linux's kernel/signal.c: handler tables,
+ * pending sets and queues, send_signal(), parent notifications, and the
+ * syscalls that read or change the state (rt_sigaction, rt_sigprocmask,
+ * rt_sigpending, sigaltstack).
  *
- * Two Linux rules need umk here already:
- *  - a pid namespace's init only receives, from inside its namespace, the
- *    signals it has a handler for (never SIGKILL/SIGSTOP);
- *  - a task sleeping in umk (wait4) must notice a signal: it is moved into a
- *    native interruptible sleep at once, where the host delivers the signal
- *    and restarts the call or fails it with EINTR, as SA_RESTART says.
+ * Everything here is umk's own: the host's view of a guest thread is one
+ * empty mask and default dispositions, for ever. Delivery (frames, default
+ * actions, stops, restarts) is in signal_deliver.c; the calls that name a
+ * target (kill and its relatives) in signal_kill.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <limits.h>
+#include <sched.h>
 #include <signal.h>
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/ptrace.h>
-#include <sys/syscall.h>
-#include <linux/capability.h>
-#include "umk/arch.h"
+#include <sys/resource.h>
+#include <sys/time.h>
 #include "umk/handlers.h"
 #include "umk/signal.h"
 #include "umk/syscall.h"
 #include "umk/uaccess.h"
 #include "umk/umk.h"
 
-#define NSIG_MAX 64
+#define SS_AUTODISARM (1U << 31)
+#define SS_FLAG_BITS SS_AUTODISARM
+#define KMINSIGSTKSZ 2048	/* the kernel's MINSIGSTKSZ for x86 */
+/* The sa_flags Linux keeps (UAPI_SA_FLAGS for x86-64). */
+#define UAPI_SA_FLAGS (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | \
+		       SA_NODEFER | SA_RESETHAND | 0x800 /* SA_EXPOSE_TAGBITS */ | ARCH_SA_RESTORER)
 
-bool sig_in(uint64_t set, int sig)
+/* --- queues --------------------------------------------------------------- */
+
+/* RLIMIT_SIGPENDING is counted per real uid, across all guests. */
+struct uid_count {
+	uid_t uid;
+	long count;
+	struct uid_count *next;
+};
+static struct uid_count *sigpending_counts;
+
+static long *uid_counter(uid_t uid)
 {
-	return sig >= 1 && sig <= 64 && (set >> (sig - 1)) & 1;
+	struct uid_count *c;
+
+	for (c = sigpending_counts; c; c = c->next)
+		if (c->uid == uid)
+			return &c->count;
+	c = xcalloc(1, sizeof(*c));
+	c->uid = uid;
+	c->next = sigpending_counts;
+	sigpending_counts = c;
+	return &c->count;
 }
 
-int process_sigstate(const struct process *p, struct sigstate *s)
+void sigpending_init(struct sigpending *p)
 {
-	char path[64], line[256];
-	FILE *f;
-	int found = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", p->host_tgid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	memset(s, 0, sizeof(*s));
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-
-		if (sscanf(line, "SigBlk: %llx", &v) == 1)
-			s->blocked = v, found++;
-		else if (sscanf(line, "SigIgn: %llx", &v) == 1)
-			s->ignored = v, found++;
-		else if (sscanf(line, "SigCgt: %llx", &v) == 1)
-			s->caught = v, found++;
-	}
-	fclose(f);
-	return found == 3 ? 0 : -ESRCH;
+	list_init(&p->list);
+	p->signal = 0;
 }
 
-/* Signals whose default action is to do nothing. */
-static bool sig_default_ignored(int sig)
+/* q is off its list: uncharge and free it. */
+void sigqueue_release(struct sigqueue *q)
 {
-	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+	if (q->charged)
+		(*uid_counter(q->uid))--;
+	free(q);
 }
 
-/*
- * A task held in umk (sleeping in wait4) cannot take a signal: let it sleep
- * natively now, where the pending signal ends the sleep and the host applies
- * Linux's restart rules (see syscall_sleep_native).
- */
-static void interrupt_sleeper(struct task *t)
+static void sigqueue_free(struct sigqueue *q)
 {
-	if (t->state == TASK_SLEEPING)
-		syscall_sleep_native(t);
+	list_del(&q->list);
+	sigqueue_release(q);
 }
 
-int send_thread_signal(struct task *t, int sig)
+void sigpending_flush(struct sigpending *p)
 {
-	if (syscall(SYS_tgkill, t->proc->host_tgid, t->host_tid, sig) < 0)
-		return -errno;
-	if (sig)
-		interrupt_sleeper(t);
-	return 0;
+	struct sigqueue *q, *n;
+
+	list_for_each_entry_safe(q, n, &p->list, list)
+		sigqueue_free(q);
+	p->signal = 0;
 }
 
-int send_process_signal(struct process *p, int sig)
+/* Discard the signals of mask from a pending set (flush_sigqueue_mask). */
+static void flush_sigqueue_mask(struct sigpending *p, uint64_t mask)
+{
+	struct sigqueue *q, *n;
+
+	if (!(p->signal & mask))
+		return;
+	p->signal &= ~mask;
+	list_for_each_entry_safe(q, n, &p->list, list)
+		if (sigbit(q->info.si_signo) & mask)
+			sigqueue_free(q);
+}
+
+static void flush_process_mask(struct process *p, uint64_t mask)
 {
 	struct task *t;
 
-	if (kill(p->host_tgid, sig) < 0)
-		return -errno;
-	if (sig)
-		list_for_each_entry(t, &p->threads, thread_node)
-			interrupt_sleeper(t);
-	return 0;
+	flush_sigqueue_mask(&p->shared_pending, mask);
+	list_for_each_entry(t, &p->threads, thread_node)
+		flush_sigqueue_mask(&t->pending, mask);
 }
 
-void notify_parent(struct process *p, int sig)
+/* The target's RLIMIT_SIGPENDING, as the host holds it for the guest. */
+static rlim_t sigpending_limit(struct task *t)
+{
+	struct rlimit rl;
+
+	if (prlimit(t->proc->host_tgid, RLIMIT_SIGPENDING, NULL, &rl) < 0)
+		return RLIM_INFINITY;
+	return rl.rlim_cur;
+}
+
+/* /proc/PID/status SigQ: signals queued for t's user, and its limit. */
+int signal_queued(struct task *t)
+{
+	return (int)*uid_counter(t->cred.uid);
+}
+
+int signal_queue_limit(struct task *t)
+{
+	rlim_t l = sigpending_limit(t);
+
+	return l == RLIM_INFINITY || l > 0x7fffffff ? -1 : (int)l;
+}
+
+/* --- state lifecycle -------------------------------------------------------- */
+
+static struct sighand *sighand_alloc(void)
+{
+	struct sighand *sh = xcalloc(1, sizeof(*sh));
+
+	sh->refcount = 1;
+	return sh;
+}
+
+static void sighand_put(struct sighand *sh)
+{
+	if (sh && --sh->refcount == 0)
+		free(sh);
+}
+
+void signal_init_first(struct task *t, uint64_t blocked, uint64_t ignored)
+{
+	struct process *p = t->proc;
+
+	p->sighand = sighand_alloc();
+	sigpending_init(&p->shared_pending);
+	sigpending_init(&t->pending);
+	p->xfeatures = arch_default_xfeatures();
+	/* What umk itself inherited: a mask and ignored signals (nohup). */
+	t->blocked = blocked & ~SIG_KERNEL_ONLY_MASK;
+	for (int s = 1; s <= UMK_NSIG; s++)
+		if ((ignored & sigbit(s)) && !(SIG_KERNEL_ONLY_MASK & sigbit(s)))
+			p->sighand->action[s - 1].handler = KSIG_IGN;
+	t->stop_nr = -1;
+}
+
+void signal_fork(struct task *creator, struct task *t, uint64_t flags)
+{
+	struct process *cp = creator->proc, *p = t->proc;
+
+	sigpending_init(&t->pending);
+	t->blocked = creator->blocked;
+	t->stop_nr = -1;
+	/* A thread sharing the memory gets no alternate stack (copy_process). */
+	if ((flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM)
+		t->sas = creator->sas;
+	t->fault_trapno = creator->fault_trapno;
+	t->fault_err = creator->fault_err;
+	t->fault_addr = creator->fault_addr;
+	if (flags & CLONE_THREAD)
+		return;
+	sigpending_init(&p->shared_pending);
+	p->xfeatures = cp->xfeatures;
+	if (flags & CLONE_SIGHAND) {
+		p->sighand = cp->sighand;
+		p->sighand->refcount++;
+		return;
+	}
+	p->sighand = sighand_alloc();
+	memcpy(p->sighand->action, cp->sighand->action, sizeof(p->sighand->action));
+	if (flags & 0x100000000ULL /* CLONE_CLEAR_SIGHAND */)
+		for (int s = 0; s < UMK_NSIG; s++)
+			if (p->sighand->action[s].handler != KSIG_IGN)
+				memset(&p->sighand->action[s], 0, sizeof(p->sighand->action[s]));
+}
+
+void signal_forget_wakeup(struct task *t);
+
+void signal_task_free(struct task *t)
+{
+	signal_forget_wakeup(t);
+	sigpending_flush(&t->pending);
+}
+
+void signal_process_free(struct process *p)
+{
+	sigpending_flush(&p->shared_pending);
+	sighand_put(p->sighand);
+	p->sighand = NULL;
+}
+
+/* flush_signal_handlers(), and de_thread()'s unsharing of the table. */
+void signal_exec(struct task *t)
+{
+	struct process *p = t->proc;
+
+	if (p->sighand->refcount > 1) {
+		struct sighand *sh = sighand_alloc();
+
+		memcpy(sh->action, p->sighand->action, sizeof(sh->action));
+		sighand_put(p->sighand);
+		p->sighand = sh;
+	}
+	for (int s = 0; s < UMK_NSIG; s++) {
+		struct arch_sigaction *ka = &p->sighand->action[s];
+
+		if (ka->handler != KSIG_IGN)
+			ka->handler = KSIG_DFL;
+		ka->flags = 0;
+		ka->restorer = 0;
+		ka->mask = 0;
+	}
+	memset(&t->sas, 0, sizeof(t->sas));
+	p->xfeatures = arch_default_xfeatures();
+}
+
+/* --- generation ------------------------------------------------------------- */
+
+bool is_ns_init(const struct process *p)
+{
+	struct task *r = p->pid_ns->child_reaper;
+
+	return r && r->proc == p;
+}
+
+static uint64_t handler_of(const struct process *p, int sig)
+{
+	return p->sighand->action[sig - 1].handler;
+}
+
+/* sig_handler_ignored(): SIG_IGN, or SIG_DFL whose default is to ignore. */
+bool sig_handler_ignored(const struct process *p, int sig)
+{
+	uint64_t h = handler_of(p, sig);
+
+	return h == KSIG_IGN || (h == KSIG_DFL && (SIG_KERNEL_IGNORE_MASK & sigbit(sig)));
+}
+
+/* sig_task_ignored(): a namespace's init drops what it does not handle. */
+static bool sig_task_ignored(struct task *t, int sig, int how)
+{
+	struct process *p = t->proc;
+	bool force = how & SEND_FORCE;
+
+	/* A fault kills even an init (force_sig_info_to_task() drops
+	 * SIGNAL_UNKILLABLE). */
+	if (!(how & (SEND_FAULT | SEND_OUTSIDE)) && is_ns_init(p) && handler_of(p, sig) == KSIG_DFL &&
+	    !(force && (SIG_KERNEL_ONLY_MASK & sigbit(sig))))
+		return true;
+	return sig_handler_ignored(p, sig);
+}
+
+static bool sig_ignored(struct task *t, int sig, int how)
+{
+	/* A blocked signal is queued even if ignored: the handler may change
+	 * before it is unblocked. */
+	if ((t->blocked | t->real_blocked) & sigbit(sig))
+		return false;
+	return sig_task_ignored(t, sig, how);
+}
+
+static bool task_alive(const struct task *t)
+{
+	return t->state != TASK_DEAD && !t->exit_event_seen;
+}
+
+/* Continue a stopped group (SIGCONT's side effect, prepare_signal()). */
+static void do_continue(struct process *p)
+{
+	int why = 0;
+	struct task *t;
+
+	if (p->stop_signal)
+		why = CLD_CONTINUED;
+	else if (p->group_stop_sig)
+		why = CLD_STOPPED;
+	if (!why)
+		return;
+	p->group_stop_sig = 0;
+	p->stop_signal = 0;
+	p->notify_stopped = false;
+	p->notify_continued = true;
+	list_for_each_entry(t, &p->threads, thread_node)
+		t->jobctl_stop = false;
+	notify_parent_cldstop(p, why);
+}
+
+/* Resume the threads a SIGCONT woke (after the signal is queued, so that a
+ * SIGCONT handler runs at once). */
+static void wake_stopped(struct process *p)
+{
+	struct task *t, *n;
+
+	list_for_each_entry_safe(t, n, &p->threads, thread_node)
+		if (t->state == TASK_STOPPED && !p->group_stop_sig)
+			signal_resume(t);
+}
+
+/* prepare_signal(): job-control side effects; false when sig is dropped. */
+static bool prepare_signal(int sig, struct task *t, int how, bool *woke)
+{
+	struct process *p = t->proc;
+
+	if (p->state != PROC_ALIVE || p->group_exit)
+		return sig == SIGKILL && p->state == PROC_ALIVE;
+	if (SIG_KERNEL_STOP_MASK & sigbit(sig)) {
+		flush_process_mask(p, sigbit(SIGCONT));
+	} else if (sig == SIGCONT) {
+		flush_process_mask(p, SIG_KERNEL_STOP_MASK);
+		if (p->stop_signal || p->group_stop_sig) {
+			do_continue(p);
+			*woke = true;
+		}
+	}
+	return !sig_ignored(t, sig, how);
+}
+
+static bool wants_signal(int sig, struct task *t)
+{
+	if (t->blocked & sigbit(sig))
+		return false;
+	if (!task_alive(t))
+		return false;
+	return sig == SIGKILL || t->state != TASK_STOPPED;
+}
+
+void do_group_exit_signal(struct process *p, int status)
+{
+	if (p->group_exit || p->state != PROC_ALIVE)
+		return;
+	p->group_exit = true;
+	p->group_exit_code = status;
+	/* The host ends every thread; umk reports status, not SIGKILL. */
+	kill(p->host_tgid, SIGKILL);
+}
+
+/* complete_signal(): pick a thread to take it and make it notice. */
+static void complete_signal(int sig, struct task *t, bool group)
+{
+	struct process *p = t->proc;
+	struct task *o;
+
+	if (!wants_signal(sig, t)) {
+		if (!group)
+			return;
+		t = NULL;
+		list_for_each_entry(o, &p->threads, thread_node)
+			if (wants_signal(sig, o)) {
+				t = o;
+				break;
+			}
+		if (!t)
+			return;	/* a thread will find it when it unblocks it */
+	}
+	/* A fatal signal takes the whole group down at once (no core dump:
+	 * those go through the thread that dequeues them). */
+	if (handler_of(p, sig) == KSIG_DFL &&
+	    !((SIG_KERNEL_IGNORE_MASK | SIG_KERNEL_STOP_MASK) & sigbit(sig)) &&
+	    !(t->real_blocked & sigbit(sig)) && !(SIG_KERNEL_COREDUMP_MASK & sigbit(sig))) {
+		do_group_exit_signal(p, sig);
+		return;
+	}
+	signal_wake_up(t);
+}
+
+int send_signal(int sig, const siginfo_t *info, struct task *t, bool group, int how)
+{
+	struct process *p = t->proc;
+	struct sigpending *pend = group ? &p->shared_pending : &t->pending;
+	bool woke = false, override;
+	struct sigqueue *q = NULL;
+	int ret = 0;
+
+	if (sig < 1 || sig > UMK_NSIG)
+		return -EINVAL;
+	if (!prepare_signal(sig, t, how, &woke))
+		goto out;
+	if (sig == SIGKILL) {
+		do_group_exit_signal(p, SIGKILL);
+		goto out;
+	}
+	/* Standard signals do not queue: one pending is all there is. */
+	if (sig < SIGRTMIN && (pend->signal & sigbit(sig)))
+		goto out;
+	/* kill() and the kernel may exceed RLIMIT_SIGPENDING; sigqueue may not. */
+	override = info->si_code >= 0;
+	{
+		uid_t uid = t->cred.uid;
+		long *count = uid_counter(uid);
+
+		if (override || (rlim_t)*count < sigpending_limit(t)) {
+			q = xcalloc(1, sizeof(*q));
+			q->info = *info;
+			q->info.si_signo = sig;
+			q->uid = uid;
+			q->charged = true;
+			(*count)++;
+			list_add_tail(&q->list, &pend->list);
+		} else if (sig >= SIGRTMIN && info->si_code != SI_USER) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		/* else: the signal is sent without its information, as Linux */
+	}
+	if (q && (how & SEND_OUTSIDE))
+		q->outside = true;
+	pend->signal |= sigbit(sig);
+	complete_signal(sig, t, group);
+out:
+	if (woke)
+		wake_stopped(p);
+	return ret;
+}
+
+void force_sig_info(struct task *t, const siginfo_t *info)
+{
+	struct process *p = t->proc;
+	int sig = info->si_signo;
+	struct arch_sigaction *ka = &p->sighand->action[sig - 1];
+	bool blocked = (t->blocked & sigbit(sig)) != 0;
+
+	/* A fault that cannot be handled kills: undo the block or the ignore. */
+	if (blocked || ka->handler == KSIG_IGN) {
+		ka->handler = KSIG_DFL;
+		if (blocked)
+			t->blocked &= ~sigbit(sig);
+	}
+	send_signal(sig, info, t, false, SEND_FORCE | SEND_FAULT);
+}
+
+void signal_info_user(siginfo_t *si, int sig, int code, struct task *sender, struct task *t)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	si->si_code = code;
+	if (sender) {
+		si->si_pid = task_tgid_nr_ns(sender, task_active_pid_ns(t));
+		si->si_uid = sender->cred.uid;
+	}
+}
+
+bool signal_pending(const struct task *t)
+{
+	const struct process *p = t->proc;
+
+	if (p->group_exit || (p->group_stop_sig && t->jobctl_stop))
+		return true;
+	return ((t->pending.signal | p->shared_pending.signal) & ~t->blocked) != 0;
+}
+
+/* --- parent notifications ------------------------------------------------------ */
+
+static long ticks(const struct timeval *tv)
+{
+	return tv->tv_sec * 100 + tv->tv_usec / 10000;
+}
+
+void notify_parent_cldstop(struct process *p, int why)
 {
 	struct process *parent = p->parent;
-	struct sigstate s;
+	struct arch_sigaction *ka;
+	siginfo_t si;
 
 	if (!parent || parent->state != PROC_ALIVE)
 		return;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGCHLD;
+	si.si_code = why;
+	si.si_pid = process_tgid_nr_ns(p, parent->pid_ns);
+	si.si_uid = p->leader->cred.uid;
+	si.si_status = why == CLD_CONTINUED ? SIGCONT : p->stop_signal ? p->stop_signal
+								      : p->group_stop_sig;
+	ka = &parent->sighand->action[SIGCHLD - 1];
+	if (ka->handler != KSIG_IGN && !(ka->flags & SA_NOCLDSTOP))
+		send_signal(SIGCHLD, &si, parent->leader, true, 0);
 	wake_up_all(&parent->wait_chldexit);
-	if (!sig || process_sigstate(parent, &s))
-		return;
-	if (sig_in(s.caught, sig) ||
-	    (!sig_in(s.ignored, sig) && !sig_default_ignored(sig)))
-		send_process_signal(parent, sig);
 }
 
-/* kill_ok_by_cred() with the guest's credentials; SIGCONT within a session. */
-static int check_kill_permission(struct task *t, struct process *p, int sig)
+bool do_notify_parent(struct process *p, int sig)
 {
-	const struct cred *c = &t->cred, *tc = &p->leader->cred;
+	struct process *parent = p->parent;
+	struct arch_sigaction *ka;
+	bool autoreap = false;
+	int st = p->exit_status;
+	siginfo_t si;
 
-	if (t->proc == p)
-		return 0;
-	if (c->euid == tc->suid || c->euid == tc->uid || c->uid == tc->suid ||
-	    c->uid == tc->uid || cred_capable(c, CAP_KILL))
-		return 0;
-	if (sig == SIGCONT && p->session == t->proc->session)
-		return 0;
-	return -EPERM;
-}
-
-/* Is sender inside the namespace p is init of (or below it)? */
-static bool from_inside(struct task *sender, const struct process *p)
-{
-	const struct pid_namespace *ns = task_active_pid_ns(sender);
-
-	for (; ns; ns = ns->parent)
-		if (ns == p->pid_ns)
-			return true;
-	return false;
-}
-
-/*
- * A namespace's init only gets the signals it handles (sig_task_ignored() with
- * SIGNAL_UNKILLABLE); SIGKILL and SIGSTOP are dropped from inside its
- * namespace and forced from an ancestor one (pid_namespaces(7)).
- * True: the signal is silently dropped.
- */
-static bool init_drops(struct task *sender, struct process *p, int sig)
-{
-	struct sigstate s;
-
-	if (!is_ns_init(p))
-		return false;
-	if (sig == SIGKILL || sig == SIGSTOP)
-		return from_inside(sender, p);
-	return process_sigstate(p, &s) == 0 && !sig_in(s.caught, sig);
-}
-
-static int group_send(struct task *t, struct process *p, int sig)
-{
-	int r;
-
-	if (p->state != PROC_ALIVE)
-		return p->state == PROC_ZOMBIE ? check_kill_permission(t, p, sig) : -ESRCH;
-	r = check_kill_permission(t, p, sig);
-	if (r || !sig || init_drops(t, p, sig))
-		return r;
-	r = send_process_signal(p, sig);
-	return r == -ESRCH ? 0 : r;	/* it is dying: as if delivered */
-}
-
-static bool valid_signal(long sig)
-{
-	return sig >= 0 && sig <= NSIG_MAX;
-}
-
-/* kill(pid, sig): pid > 0 one process, 0 own group, -1 everyone visible, < -1 a group. */
-long sys_kill(struct task *t, struct sysc *sc)
-{
-	int pid = (int)sc->args[0];
-	int sig = (int)sc->args[1];
-	struct pid_namespace *ns = task_active_pid_ns(t);
-
-	if (!valid_signal(sig))
-		return -EINVAL;
-	if (pid > 0) {
-		struct pid *p = find_pid_ns(pid, ns);
-		struct process *pr = pid_process(p, PIDTYPE_TGID);
-
-		if (!pr) {
-			/* A thread id also names its thread group for kill(). */
-			struct task *th = pid_task(p);
-
-			pr = th ? th->proc : NULL;
-		}
-		if (!pr || pr->state == PROC_DEAD)
-			return -ESRCH;
-		return group_send(t, pr, sig);
-	}
-	if (pid == -1) {
-		/* Every process the caller can see, except its init and itself. */
-		int count = 0, ret = 0;
-
-		for (int nr = 2; nr < ns->pid_max && count < kernel.nr_processes; nr++) {
-			struct process *pr = find_process_ns(nr, ns);
-			int r;
-
-			/* Only the caller's own namespace init is spared, as Linux. */
-			if (!pr || pr == t->proc || pr->state != PROC_ALIVE ||
-			    process_tgid_nr_ns(pr, ns) != nr ||
-			    (ns->child_reaper && pr == ns->child_reaper->proc))
-				continue;
-			r = group_send(t, pr, sig);
-			count++;
-			if (r != -EPERM)
-				ret = r;
-		}
-		return count ? ret : -ESRCH;
-	}
-	/* A process group: kill(0) is the caller's, kill(-N) is group N. */
-	{
-		struct pid *pg = pid == 0 ? t->proc->pgrp
-				 : (pid == INT_MIN ? NULL : find_pid_ns(-pid, ns));
-		struct process *pr;
-		int ret = -ESRCH, success = 0;
-
-		if (!pg)
-			return -ESRCH;
-		list_for_each_entry(pr, &pg->tasks[PIDTYPE_PGID], pgrp_node) {
-			int r;
-
-			if (pr->state != PROC_ALIVE)
-				continue;
-			r = group_send(t, pr, sig);
-			success |= !r;
-			ret = r;
-		}
-		return success ? 0 : ret;
-	}
-}
-
-static long thread_kill(struct task *t, pid_t tgid, pid_t tid, int sig)
-{
-	struct task *target;
-	int r;
-
-	if (tid <= 0 || (tgid != -1 && tgid <= 0) || !valid_signal(sig))
-		return -EINVAL;
-	target = find_task_ns(tid, task_active_pid_ns(t));
-	if (!target || (tgid > 0 && task_tgid_nr_ns(target, task_active_pid_ns(t)) != tgid))
-		return -ESRCH;
-	r = check_kill_permission(t, target->proc, sig);
-	if (r || !sig || init_drops(t, target->proc, sig))
-		return r;
-	r = send_thread_signal(target, sig);
-	return r == -ESRCH ? 0 : r;
-}
-
-long sys_tkill(struct task *t, struct sysc *sc)
-{
-	return thread_kill(t, -1, (pid_t)sc->args[0], (int)sc->args[1]);
-}
-
-long sys_tgkill(struct task *t, struct sysc *sc)
-{
-	return thread_kill(t, (pid_t)sc->args[0], (pid_t)sc->args[1], (int)sc->args[2]);
-}
-
-/*
- * rt_(tg)sigqueueinfo: the guest's siginfo is passed on. Another process may
- * only be sent si_code < 0 (and not SI_TKILL), as Linux; to itself, anything,
- * so that case runs natively in the sender against its own host ids.
- */
-static long do_sigqueue(struct task *t, struct sysc *sc, pid_t tgid, pid_t tid, int sig,
-		     uint64_t uinfo)
-{
-	struct pid_namespace *ns = task_active_pid_ns(t);
-	siginfo_t info;
-	struct process *pr;
-	struct task *th = NULL;
-	int r;
-
-	if (!valid_signal(sig) || sig == 0)
-		return sig == 0 ? 0 : -EINVAL;
-	if (copy_from_guest(t, &info, uinfo, sizeof(info)))
-		return -EFAULT;
-	if (tid) {
-		th = find_task_ns(tid, ns);
-		if (!th || task_tgid_nr_ns(th, ns) != tgid)
-			return -ESRCH;
-		pr = th->proc;
+	if (!parent || parent->state != PROC_ALIVE)
+		return true;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	si.si_pid = process_tgid_nr_ns(p, parent->pid_ns);
+	si.si_uid = p->leader->cred.uid;
+	si.si_utime = ticks(&p->ru_self.ru_utime);
+	si.si_stime = ticks(&p->ru_self.ru_stime);
+	if (st & 0x80) {
+		si.si_code = CLD_DUMPED;
+		si.si_status = st & 0x7f;
+	} else if (st & 0x7f) {
+		si.si_code = CLD_KILLED;
+		si.si_status = st & 0x7f;
 	} else {
-		pr = find_process_ns(tgid, ns);
-		if (!pr || pr->state != PROC_ALIVE)
-			return -ESRCH;
+		si.si_code = CLD_EXITED;
+		si.si_status = (st >> 8) & 0xff;
 	}
-	if ((info.si_code >= 0 || info.si_code == SI_TKILL) && pr != t->proc)
-		return -EPERM;
-	r = check_kill_permission(t, pr, sig);
-	if (r || init_drops(t, pr, sig))
-		return r;
-	if (pr == t->proc) {
-		sc->args[0] = pr->host_tgid;
-		if (th)
-			sc->args[1] = th->host_tid;
-		sc->args_dirty = true;
-		return SYSC_NATIVE;
+	ka = &parent->sighand->action[SIGCHLD - 1];
+	if (sig == SIGCHLD && (ka->handler == KSIG_IGN || (ka->flags & SA_NOCLDWAIT))) {
+		/* The parent does not care: the child is reaped at once. */
+		autoreap = true;
+		if (ka->handler == KSIG_IGN)
+			sig = 0;
 	}
-	info.si_signo = sig;
-	if (th)
-		r = syscall(SYS_rt_tgsigqueueinfo, pr->host_tgid, th->host_tid, sig, &info);
-	else
-		r = syscall(SYS_rt_sigqueueinfo, pr->host_tgid, sig, &info);
-	if (r < 0)
-		return errno == ESRCH ? 0 : -errno;
-	if (th)
-		interrupt_sleeper(th);
-	else
-		list_for_each_entry(th, &pr->threads, thread_node)
-			interrupt_sleeper(th);
+	if (sig > 0 && sig <= UMK_NSIG)
+		send_signal(sig, &si, parent->leader, true, 0);
+	wake_up_all(&parent->wait_chldexit);
+	return autoreap;
+}
+
+/* --- syscalls on the state ---------------------------------------------------------- */
+
+long sys_rt_sigaction(struct task *t, struct sysc *sc)
+{
+	int sig = (int)sc->args[0];
+	struct arch_sigaction act, old, *k;
+	struct process *p = t->proc;
+
+	if (sc->args[3] != 8)
+		return -EINVAL;
+	if (sc->args[1] && copy_from_guest(t, &act, sc->args[1], sizeof(act)))
+		return -EFAULT;
+	if (sig < 1 || sig > UMK_NSIG || (sc->args[1] && (SIG_KERNEL_ONLY_MASK & sigbit(sig))))
+		return -EINVAL;
+	k = &p->sighand->action[sig - 1];
+	old = *k;
+	old.flags &= UAPI_SA_FLAGS;
+	if (sc->args[1]) {
+		bool was_ignored = k->handler == KSIG_IGN;
+
+		(void)was_ignored;
+		act.flags &= UAPI_SA_FLAGS;
+		act.mask &= ~SIG_KERNEL_ONLY_MASK;
+		*k = act;
+		/* POSIX: ignoring a pending signal discards it, blocked or not. */
+		if (sig_handler_ignored(p, sig)) {
+			struct task *o;
+
+			flush_sigqueue_mask(&p->shared_pending, sigbit(sig));
+			list_for_each_entry(o, &p->threads, thread_node)
+				flush_sigqueue_mask(&o->pending, sigbit(sig));
+		}
+	}
+	if (sc->args[2] && copy_to_guest(t, sc->args[2], &old, sizeof(old)))
+		return -EFAULT;
 	return 0;
 }
 
-long sys_rt_sigqueueinfo(struct task *t, struct sysc *sc)
+/*
+ * Linux's __set_task_blocked(): shared signals this thread now blocks go to
+ * a thread that does not (retarget_shared_pending).
+ */
+void set_current_blocked(struct task *t, uint64_t mask)
 {
-	return do_sigqueue(t, sc, (pid_t)sc->args[0], 0, (int)sc->args[1], sc->args[2]);
+	struct process *p = t->proc;
+	uint64_t newly = mask & ~t->blocked & p->shared_pending.signal;
+
+	t->blocked = mask & ~SIG_KERNEL_ONLY_MASK;
+	if (!newly)
+		return;
+	for (int s = 1; s <= UMK_NSIG; s++) {
+		struct task *o;
+
+		if (!(newly & sigbit(s)))
+			continue;
+		list_for_each_entry(o, &p->threads, thread_node)
+			if (o != t && wants_signal(s, o)) {
+				signal_wake_up(o);
+				break;
+			}
+	}
 }
 
-long sys_rt_tgsigqueueinfo(struct task *t, struct sysc *sc)
+long sys_rt_sigprocmask(struct task *t, struct sysc *sc)
 {
-	if ((pid_t)sc->args[0] <= 0 || (pid_t)sc->args[1] <= 0)
+	int how = (int)sc->args[0];
+	uint64_t set, old = t->blocked;
+
+	if (sc->args[3] != 8)
 		return -EINVAL;
-	return do_sigqueue(t, sc, (pid_t)sc->args[0], (pid_t)sc->args[1], (int)sc->args[2],
-			sc->args[3]);
+	if (sc->args[1]) {
+		if (copy_from_guest(t, &set, sc->args[1], 8))
+			return -EFAULT;
+		set &= ~SIG_KERNEL_ONLY_MASK;
+		switch (how) {
+		case SIG_BLOCK:
+			set_current_blocked(t, old | set);
+			break;
+		case SIG_UNBLOCK:
+			set_current_blocked(t, old & ~set);
+			break;
+		case SIG_SETMASK:
+			set_current_blocked(t, set);
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (sc->args[2] && copy_to_guest(t, sc->args[2], &old, 8))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_rt_sigpending(struct task *t, struct sysc *sc)
+{
+	uint64_t set = (t->pending.signal | t->proc->shared_pending.signal) & t->blocked;
+	size_t n = (size_t)sc->args[1];
+
+	if (n > 8)
+		return -EINVAL;
+	if (copy_to_guest(t, sc->args[0], &set, n))
+		return -EFAULT;
+	return 0;
+}
+
+/* do_sigaltstack(): sp is where the thread runs now. */
+int do_sigaltstack(struct task *t, const struct arch_sigaltstack *ss, struct arch_sigaltstack *oss,
+		   uint64_t sp)
+{
+	struct arch_sigaltstack *cur = &t->sas;
+	bool on = !(cur->flags & SS_AUTODISARM) && arch_on_sig_stack(cur, sp);
+
+	if (oss) {
+		oss->sp = cur->sp;
+		oss->size = cur->size;
+		oss->flags = (!cur->size ? SS_DISABLE : on ? SS_ONSTACK : 0) |
+			     (cur->flags & SS_FLAG_BITS);
+	}
+	if (ss) {
+		uint32_t mode = ss->flags & ~SS_FLAG_BITS;
+		struct arch_sigaltstack n = *ss;
+
+		if (on)
+			return -EPERM;
+		if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+			return -EINVAL;
+		if (cur->sp == ss->sp && cur->size == ss->size && cur->flags == ss->flags)
+			return 0;
+		if (mode == SS_DISABLE) {
+			n.size = 0;
+			n.sp = 0;
+		} else if (n.size < KMINSIGSTKSZ) {
+			return -ENOMEM;
+		}
+		*cur = n;
+	}
+	return 0;
+}
+
+/* stack_t as the ABI has it: pointer, int flags (padded), size. */
+struct ustack {
+	uint64_t ss_sp;
+	int32_t ss_flags;
+	int32_t pad;
+	uint64_t ss_size;
+};
+
+long sys_sigaltstack(struct task *t, struct sysc *sc)
+{
+	struct arch_sigaltstack ss, oss;
+	struct ustack u;
+	int r;
+
+	if (sc->args[0]) {
+		if (copy_from_guest(t, &u, sc->args[0], sizeof(u)))
+			return -EFAULT;
+		ss.sp = u.ss_sp;
+		ss.size = u.ss_size;
+		ss.flags = (uint32_t)u.ss_flags;
+	}
+	r = do_sigaltstack(t, sc->args[0] ? &ss : NULL, &oss, arch_stack_pointer(&sc->regs));
+	if (r == 0 && sc->args[1]) {
+		memset(&u, 0, sizeof(u));
+		u.ss_sp = oss.sp;
+		u.ss_size = oss.size;
+		u.ss_flags = (int32_t)oss.flags;
+		if (copy_to_guest(t, sc->args[1], &u, sizeof(u)))
+			return -EFAULT;
+	}
+	return r;
 }

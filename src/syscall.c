@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ptrace.h>
 #include "umk/arch.h"
+#include "umk/uaccess.h"
 #include "umk/inject.h"
 #include "umk/launch.h"
 #include "umk/mm.h"
@@ -22,12 +24,14 @@
 #include "umk/seccomp.h"
 #include "umk/syscall.h"
 #include "umk/proc.h"
+#include "umk/signal.h"
 #include "umk/trace.h"
 #include "umk/umk.h"
 #include <sys/syscall.h>
 
 /* Kernel-internal: "restart the syscall, or EINTR if a handler says so". */
 #define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
 
 static bool trace_this(const struct sysc *sc)
 {
@@ -57,13 +61,19 @@ static void log_unknown(long nr)
 void syscall_return(struct task *t, long ret)
 {
 	struct sysc *sc = &t->sys;
+	bool changed = true, run;
 
 	arch_skip_syscall(&sc->regs, ret);
-	arch_regs_store(t->host_tid, &sc->regs);
 	if (trace_this(sc))
 		trace_exit(t, ret);
-	t->state = TASK_RUNNING;
 	sc->exit_pending = false;
+	/* Back to guest code: pending signals first (the restart rules apply
+	 * to the guest's own syscall; rt_sigreturn's registers are final). */
+	run = signal_return_to_user(t, &sc->regs, sc->sigreturn ? -1 : sc->orig_nr, &changed);
+	arch_regs_store(t->host_tid, &sc->regs);
+	if (!run)
+		return;
+	t->state = TASK_RUNNING;
 	ptrace(PTRACE_CONT, t->host_tid, 0, 0);
 }
 
@@ -98,6 +108,10 @@ static void syscall_native(struct task *t)
 	sc->exit_pending = (sc->args_dirty && !tramp) || sc->on_exit || trace_this(sc);
 	t->state = TASK_RUNNING;
 	ptrace(sc->exit_pending ? PTRACE_SYSCALL : PTRACE_CONT, t->host_tid, 0, 0);
+	/* A signal is waiting: a blocking call must not block, and the signal
+	 * is delivered when the call returns (its interrupt stop). */
+	if (signal_pending(t))
+		signal_wake_up(t);
 }
 
 static void run_handler(struct task *t)
@@ -118,8 +132,15 @@ static void run_handler(struct task *t)
 			ret = -ENOMEM;	/* not at a syscall entry any more */
 	}
 
-	if (ret == SYSC_SLEEP)
-		return;
+	if (ret == SYSC_SLEEP) {
+		if (!signal_pending(t))
+			return;
+		/* A signal interrupts the sleep, as an interruptible wait in Linux. */
+		task_unsleep(t);
+		ret = sc->intr_ret ? sc->intr_ret : -ERESTARTSYS;
+		if (sc->on_intr)
+			sc->on_intr(t, sc);
+	}
 	if (ret == SYSC_NATIVE)
 		syscall_native(t);
 	else
@@ -137,6 +158,12 @@ void syscall_enter(struct task *t)
 	sc->regs_moved = sc->tramp_ok = sc->override = sc->restart = false;
 	sc->retry_on = 0;
 	sc->scratch_used = 0;
+	sc->intr_ret = 0;
+	sc->on_intr = NULL;
+	sc->sigreturn = false;
+	sc->timeout_ns = 0;
+	sc->native_intr = false;
+	memset(&sc->u, 0, sizeof(sc->u));
 	t->stop = STOP_SECCOMP;
 	sc->on_exit = NULL;
 	if (arch_regs_fetch(t->host_tid, &sc->regs) < 0) {
@@ -211,6 +238,16 @@ void syscall_sleep_native(struct task *t)
 	sc->nr = SYS_ppoll;
 	memset(sc->args, 0, sizeof(sc->args));
 	sc->args[4] = 8;	/* sigsetsize */
+	if (sc->timeout_ns) {
+		/* A timed wait (sigtimedwait): the host's sleep ends at the
+		 * deadline, and the handler runs again at its exit. */
+		uint64_t now = umk_now_ns(), left = sc->timeout_ns > now ? sc->timeout_ns - now : 0;
+		struct timespec ts = { (time_t)(left / 1000000000ULL), (long)(left % 1000000000ULL) };
+		uint64_t sp = arch_stack_pointer(&sc->regs), addr;
+
+		if (push_to_guest_stack(t, &sp, &ts, sizeof(ts), &addr) == 0)
+			sc->args[2] = addr;
+	}
 	sc->args_dirty = true;
 	arch_set_syscall_nr(&sc->regs, sc->nr);
 	for (int i = 0; i < 6; i++)
@@ -240,25 +277,77 @@ static long native_sleep_done(struct task *t)
 	ret = sc->desc->handler(t, sc);
 	if (ret == SYSC_SLEEP) {
 		task_unsleep(t);
-		ret = -ERESTARTSYS;
+		if (signal_pending(t)) {
+			ret = sc->intr_ret ? sc->intr_ret : -ERESTARTSYS;
+			if (sc->on_intr)
+				sc->on_intr(t, sc);
+		} else {
+			/* Nothing for it after all: run the guest's call again,
+			 * which sleeps again (held first). */
+			ret = -ERESTARTNOINTR;
+		}
 	}
 	return ret;
+}
+
+/*
+ * The stop that follows a native sleep the host interrupted (see
+ * syscall_exit): by now a host signal that ended it is umk's, so the
+ * handler sees it (sigtimedwait takes it); finish or restart the call.
+ */
+void syscall_sleep_interrupted(struct task *t)
+{
+	struct sysc *sc = &t->sys;
+	bool changed = true;
+	long ret;
+
+	sc->native_intr = false;
+	if (arch_regs_fetch(t->host_tid, &sc->regs) < 0) {
+		t->state = TASK_RUNNING;
+		return;
+	}
+	ret = native_sleep_done(t);
+	sc->ret = ret;
+	arch_set_return_value(&sc->regs, ret);
+	if (trace_this(sc))
+		trace_exit(t, ret);
+	if (!signal_return_to_user(t, &sc->regs, sc->orig_nr, &changed)) {
+		arch_regs_store(t->host_tid, &sc->regs);
+		return;
+	}
+	arch_regs_store(t->host_tid, &sc->regs);
+	t->state = TASK_RUNNING;
+	ptrace(PTRACE_CONT, t->host_tid, 0, 0);
 }
 
 /* Held sleepers whose grace period is over sleep natively; returns the ms
  * until the next one is due, or -1 when none is held. */
 int syscall_expire_sleepers(void)
 {
-	uint64_t now = umk_now_ns();
+	uint64_t now = umk_now_ns(), next = UINT64_MAX;
+	struct task *t, *n;
 
-	while (!list_empty(&kernel.held)) {
-		struct task *t = list_first_entry(&kernel.held, struct task, held_node);
+	list_for_each_entry_safe(t, n, &kernel.held, held_node) {
+		uint64_t due = t->sleep_deadline;
 
-		if (t->sleep_deadline > now)
-			return (int)((t->sleep_deadline - now + 999999) / 1000000);
-		syscall_sleep_native(t);
+		if (t->sys.timeout_ns && t->sys.timeout_ns < due)
+			due = t->sys.timeout_ns;
+		if (due > now) {
+			if (due < next)
+				next = due;
+			continue;
+		}
+		if (t->sys.timeout_ns && t->sys.timeout_ns <= now) {
+			/* Its time is up: the handler says what that means. */
+			task_unsleep(t);
+			syscall_rerun(t);
+		} else {
+			syscall_sleep_native(t);
+		}
+		/* Handlers may have moved other sleepers: start again. */
+		return syscall_expire_sleepers();
 	}
-	return -1;
+	return next == UINT64_MAX ? -1 : (int)((next - now + 999999) / 1000000);
 }
 
 void syscall_exit(struct task *t)
@@ -266,11 +355,24 @@ void syscall_exit(struct task *t)
 	struct sysc *sc = &t->sys;
 	bool changed = false;
 
+	long host_ret;
+
 	sc->exit_pending = false;
 	if (arch_regs_fetch(t->host_tid, &sc->regs) < 0)
 		return;
-	sc->ret = arch_return_value(&sc->regs);
+	sc->ret = host_ret = arch_return_value(&sc->regs);
 	if (t->state == TASK_SLEEPING_NATIVE) {
+		if (signal_is_restart_code(host_ret)) {
+			/* The host interrupted the sleep: its signal becomes umk's
+			 * at the next stop, where the call is finished. */
+			sc->native_intr = true;
+			arch_set_syscall_nr(&sc->regs, sc->orig_nr);
+			for (int i = 0; i < 6; i++)
+				arch_set_syscall_arg(&sc->regs, i, sc->orig_args[i]);
+			arch_regs_store(t->host_tid, &sc->regs);
+			ptrace(PTRACE_CONT, t->host_tid, 0, 0);
+			return;
+		}
 		sc->ret = native_sleep_done(t);
 		arch_set_return_value(&sc->regs, sc->ret);
 		changed = true;
@@ -302,10 +404,21 @@ void syscall_exit(struct task *t)
 		arch_restart_syscall(&sc->regs, sc->orig_nr);
 		changed = true;
 	}
-	if (changed)
-		arch_regs_store(t->host_tid, &sc->regs);
 	if (trace_this(sc))
 		trace_exit(t, sc->ret);
+	/*
+	 * Signals. When the host interrupted the call (a host signal, or umk's
+	 * PTRACE_INTERRUPT), another stop follows on the way to user mode, and
+	 * the restart rules are applied there, once the host signal is umk's.
+	 */
+	if (!(signal_is_restart_code(host_ret) && signal_is_restart_code(sc->ret)) &&
+	    !signal_return_to_user(t, &sc->regs, sc->restart ? -1 : sc->orig_nr, &changed)) {
+		if (changed)
+			arch_regs_store(t->host_tid, &sc->regs);
+		return;
+	}
+	if (changed)
+		arch_regs_store(t->host_tid, &sc->regs);
 	t->state = TASK_RUNNING;
 	ptrace(PTRACE_CONT, t->host_tid, 0, 0);
 }

@@ -14,6 +14,7 @@
 #include <sys/personality.h>
 #include "umk/exec.h"
 #include "umk/task.h"
+#include "umk/signal.h"
 #include "umk/mm.h"
 #include "umk/umk.h"
 
@@ -257,6 +258,7 @@ struct task *task_create_init(pid_t host_tid, const struct cred *cred, const cha
 	memcpy(t->comm, p->comm, sizeof(t->comm));
 	ns->child_reaper = t;
 	kernel.init = p;
+	signal_init_first(t, kernel.init_blocked, kernel.init_ignored);
 	p->nofile_max = UMK_NOFILE_MAX;
 	p->personality = (unsigned long)personality(0xffffffff);	/* umk's own: setarch -R umk */
 	mm_attach_task(t, mm_create());
@@ -308,6 +310,7 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 		t->proc = cp;
 		list_add_tail(&t->thread_node, &cp->threads);
 		cp->nr_threads++;
+		signal_fork(creator, t, flags);
 		return t;
 	}
 
@@ -332,12 +335,14 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	change_pid(p, PIDTYPE_SID, cp->session);
 	if (pid_nr_ns(pid, ns) == 1)
 		ns->child_reaper = t;
+	signal_fork(creator, t, flags);
 	return t;
 }
 
 void task_free(struct task *t)
 {
 	task_unsleep(t);
+	signal_task_free(t);
 	mm_detach_task(t);
 	task_hash_del(t);
 	list_del(&t->thread_node);
@@ -358,6 +363,7 @@ void process_free(struct process *p)
 
 	list_for_each_entry_safe(t, n, &p->threads, thread_node)
 		task_free(t);
+	signal_process_free(p);
 	list_del(&p->sibling);
 	change_pid(p, PIDTYPE_TGID, NULL);
 	change_pid(p, PIDTYPE_PGID, NULL);

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct task;
+
 struct arch_regs {
 	uint64_t r[27];		/* x86-64: struct user_regs_struct */
 };
@@ -84,6 +86,56 @@ void arch_start_thread(struct arch_regs *r, uint64_t ip, uint64_t sp);
 
 /* Stack space below sp that the ABI leaves to running code (x86-64: 128). */
 #define ARCH_RED_ZONE 128
+
+/*
+ * Signal frames (sigframe.c). The ABI's struct sigaction as rt_sigaction
+ * passes it, the alternate stack, and what delivery hands the arch code.
+ */
+struct arch_sigaction {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+#define ARCH_SA_RESTORER 0x04000000ULL
+
+struct arch_sigaltstack {
+	uint64_t sp;
+	uint64_t size;
+	uint32_t flags;		/* SS_AUTODISARM (the mode bits are derived) */
+};
+
+struct arch_ksig {
+	int sig;
+	struct arch_sigaction ka;
+	uint64_t saved_mask;	/* uc_sigmask: restored by rt_sigreturn */
+	const void *info;	/* 128 bytes: siginfo in the kernel's layout */
+	uint64_t xfeatures;	/* the process's user xfeatures (AMX permission) */
+};
+
+/* The frame Linux builds (rt_sigframe, siginfo, ucontext, the xsave area),
+ * written through umk's view of the guest's memory; r becomes the handler's
+ * entry state and the FP state is reset as Linux resets it. -EFAULT: the
+ * frame could not be written (the caller forces SIGSEGV). */
+int arch_setup_rt_frame(struct task *t, struct arch_regs *r, const struct arch_ksig *k,
+			struct arch_sigaltstack *sas);
+/* rt_sigreturn's reading of the frame at r's stack pointer. */
+struct arch_sigreturn {
+	bool mask_ok, stack_ok, regs_ok;
+	uint64_t mask;
+	struct arch_sigaltstack stack;
+	uint64_t stack_ss_flags;	/* uc_stack.ss_flags as the frame holds it */
+};
+void arch_rt_sigreturn(struct task *t, struct arch_regs *r, uint64_t xfeatures,
+		       struct arch_sigreturn *out);
+/* The user xfeatures of a process without (and with) AMX permission. */
+uint64_t arch_default_xfeatures(void);
+uint64_t arch_dynamic_xfeatures(void);
+/* Is sp on the alternate stack? (Linux's __on_sig_stack) */
+bool arch_on_sig_stack(const struct arch_sigaltstack *s, uint64_t sp);
+/* Interrupted-syscall codes and the restart syscall number. */
+#define ARCH_NR_restart_syscall 219
+
 /* AUDIT_ARCH_* of the native syscall ABI, for the seccomp filter. */
 uint32_t arch_audit(void);
 

@@ -6,9 +6,6 @@
 
 /* The host reported the thread's death (exit or signal; status as waitpid's). */
 void task_reaped(struct task *t, int status, const struct rusage *ru);
-/* Job control, from group-stop and continue notifications. */
-void task_group_stopped(struct task *t, int sig);
-void task_group_continued(struct task *t);
 /* Kill every process of ns but its init (its init died), as zap_pid_ns_processes. */
 void zap_pid_ns(struct pid_namespace *ns);
 

@@ -72,5 +72,6 @@ bool inject_tramp_event(struct task *t, uint64_t match, uint64_t result);
  * signal frame holds the guest's own registers. False when the thread's
  * checked tail syscall failed (see inject_syscall_tail). */
 bool inject_tramp_fixup(struct task *t);
+bool inject_tramp_fixup_regs(struct task *t, struct arch_regs *r);
 
 #endif

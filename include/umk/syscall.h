@@ -52,6 +52,8 @@ void syscall_exit(struct task *t);
 void syscall_rerun(struct task *t);
 /* Let a held sleeper sleep where host signals reach it. */
 void syscall_sleep_native(struct task *t);
+/* Finish a native sleep the host interrupted, at the stop after its exit. */
+void syscall_sleep_interrupted(struct task *t);
 /* Wake a task sleeping natively (its exit stop re-runs the handler). */
 void syscall_kick(struct task *t);
 /* Move sleepers past their grace period into native sleep; ms to the next. */

@@ -27,7 +27,7 @@ enum task_state {
 	TASK_SLEEPING,		/* held in a syscall stop, waiting on a umk wait queue */
 	TASK_SLEEPING_NATIVE,	/* on a umk wait queue, blocked in an interruptible host
 				 * sleep so that host signals reach it (see syscall.c) */
-	TASK_STOPPED,		/* in a job-control group stop (PTRACE_LISTEN) */
+	TASK_STOPPED,		/* in a job-control group stop, held in its ptrace stop */
 	TASK_DEAD,		/* host thread gone */
 };
 
@@ -43,6 +43,13 @@ enum stop_kind {
 
 struct task;
 struct sysc;
+struct sighand;
+
+/* Signals pending for a thread or a whole process (signal.c). */
+struct sigpending {
+	struct list_head list;	/* struct sigqueue, in arrival order */
+	uint64_t signal;	/* bit sig-1 */
+};
 
 /*
  * The syscall a task is in while umk handles it. A handler returns its result
@@ -72,6 +79,12 @@ struct sysc {
 	bool restart;		/* on_exit: run the guest's call again from its entry */
 	int64_t retry_on;	/* with tramp_ok: a result that runs the call again (0: none) */
 	uint32_t scratch_used;	/* bytes of the thread's scratch area this call filled */
+	long intr_ret;		/* what a sleep a signal interrupts returns (0: -ERESTARTSYS) */
+	sys_exit_fn on_intr;	/* undo a sleep's state when a signal interrupts it */
+	bool sigreturn;		/* rt_sigreturn: the registers are the frame's */
+	uint64_t timeout_ns;	/* a sleep's deadline (CLOCK_MONOTONIC), 0: none */
+	bool native_intr;	/* a native sleep the host interrupted: finish it at
+				 * the next stop (syscall_sleep_interrupted) */
 	uint64_t ov[3];
 	char *path;		/* resolved guest path kept for on_exit (malloc) */
 	char trace[512];	/* --trace: the call as decoded at entry */
@@ -91,6 +104,10 @@ struct sysc {
 			uint64_t stat_addr, info_addr, ru_addr;
 			bool waitid;
 		} wait;
+		struct {
+			bool started;	/* the mask is swapped: a re-run after a wake */
+			uint64_t these;	/* sigtimedwait's set */
+		} sig;
 		uint64_t data[8];
 	} u;
 	struct arch_regs regs;
@@ -140,6 +157,12 @@ struct process {
 	bool group_exit;		/* exit_group or fatal signal: code below wins */
 	int group_exit_code;
 
+	/* Signals shared by the thread group (signal.c). */
+	struct sighand *sighand;	/* handlers, shared under CLONE_SIGHAND */
+	struct sigpending shared_pending;
+	uint64_t xfeatures;		/* its signal frames' xsave features (AMX permission) */
+	int group_stop_sig;		/* a group stop is under way (JOBCTL_STOP_PENDING) */
+
 	/* Job control, as Linux's signal->flags SIGNAL_STOP_STOPPED etc. */
 	int stop_signal;		/* nonzero while the group is stopped */
 	bool notify_stopped;		/* a WSTOPPED report is pending for the parent */
@@ -184,6 +207,20 @@ struct task {
 	char comm[16];
 	bool no_new_privs;		/* PR_SET_NO_NEW_PRIVS, the guest's (the host's is always set) */
 	int exit_code;			/* wait status word of this thread's death */
+
+	/* Signals (signal.c). */
+	struct sigpending pending;
+	uint64_t blocked;
+	uint64_t real_blocked;		/* sigtimedwait: the mask while it sleeps */
+	uint64_t saved_sigmask;		/* sigsuspend, ppoll: restored after delivery */
+	bool restore_sigmask;
+	bool kicked;			/* PTRACE_INTERRUPT sent, its stop not seen yet */
+	bool jobctl_stop;		/* must join its group's stop */
+	long stop_nr;			/* the syscall to restart after a stop (-1: none) */
+	struct arch_sigaltstack sas;
+	/* The last fault's trap number, error code and address, for the
+	 * sigcontext (Linux's thread.trap_nr, error_code, cr2). */
+	uint64_t fault_trapno, fault_err, fault_addr;
 	int pdeath_signal;
 	struct task *creator;		/* thread that forked it: __WNOTHREAD */
 
@@ -212,8 +249,6 @@ struct task {
 		bool dead;		/* the thread vanished mid-sequence */
 		struct arch_regs saved;	/* the guest's registers at the start */
 		struct arch_regs cur;	/* registers at the current stop */
-		int stashed[4];		/* host signals that arrived meanwhile */
-		int nstashed;
 	} inj;
 };
 
@@ -228,6 +263,8 @@ struct umk_kernel {
 	int init_status;
 	uint64_t nr_stops;		/* every ptrace stop umk took */
 	struct list_head held;		/* SLEEPING tasks, oldest first */
+	uint64_t init_blocked;		/* umk's own mask and ignored signals at start: */
+	uint64_t init_ignored;		/* the first guest inherits them */
 };
 
 /* How long a sleeper is held in its syscall stop before it sleeps natively. */

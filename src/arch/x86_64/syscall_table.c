@@ -72,17 +72,20 @@ const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	NN(process_madvise, "ipudx", "only through a pidfd the guest holds"),
 	NN(process_mrelease, "ix", "only through a pidfd the guest holds"),
 
-	/* Signals and timers: host-delivered until the signals issue. */
-	N(rt_sigaction, "Sppu"), N(rt_sigprocmask, "dppu"), N(rt_sigreturn, ""),
-	N(rt_sigpending, "pu"), N(rt_sigtimedwait, "pppu"), N(rt_sigsuspend, "pu"),
-	N(sigaltstack, "pp"), N(pause, ""), N(alarm, "u"), N(getitimer, "dp"),
+	/* Signals: umk's own state and frames (signal*.c). Timers run on the
+	 * host; their signals are caught at delivery stops and queued by umk. */
+	E(rt_sigaction, rt_sigaction, "Sppu"), E(rt_sigprocmask, rt_sigprocmask, "dppu"),
+	E(rt_sigreturn, rt_sigreturn, ""),
+	E(rt_sigpending, rt_sigpending, "pu"), E(rt_sigtimedwait, rt_sigtimedwait, "pppu"),
+	E(rt_sigsuspend, rt_sigsuspend, "pu"),
+	E(sigaltstack, sigaltstack, "pp"), E(pause, pause, ""), N(alarm, "u"), N(getitimer, "dp"),
 	N(setitimer, "dpp"),
 	TN(timer_create, timer_create, "dpp", "a SIGEV_THREAD_ID tid is translated"), N(timer_settime, "dxpp"),
 	N(timer_gettime, "dp"), N(timer_getoverrun, "d"), N(timer_delete, "d"),
 	NN(pidfd_send_signal, "iSpx", "only through a pidfd the guest holds"),
 	E(kill, kill, "dS"), E(tkill, tkill, "dS"), E(tgkill, tgkill, "ddS"),
-	T(rt_sigqueueinfo, rt_sigqueueinfo, "dSp"),
-	T(rt_tgsigqueueinfo, rt_tgsigqueueinfo, "ddSp"),
+	E(rt_sigqueueinfo, rt_sigqueueinfo, "dSp"),
+	E(rt_tgsigqueueinfo, rt_tgsigqueueinfo, "ddSp"),
 	N(restart_syscall, ""),
 
 	/* Time, scheduling of self, misc process-local state. */
