@@ -10,7 +10,7 @@
 # Each guest program times its own loop (CLOCK_MONOTONIC) and prints ns/op.
 # Each round runs every benchmark natively and then under `umk run --stats`;
 # the tables show the median over the rounds. The rows: syscalls (getppid,
-# write), path calls (open+close, stat of the file above), process and memory
+# write), signals (a round trip to a handler; pipe ping-pong), path calls (open+close, stat of the file above), process and memory
 # calls (fork, mmap, exec, spawn), and whole programs: busybox sh loops and
 # `find / -xdev | wc -l` over the bench rootfs (one op = one whole run). The
 # rows that walk guest paths or run the rootfs's busybox (sh, open, stat,
@@ -46,6 +46,8 @@ N_OPEN=4000		# open(O_RDONLY)+close of /usr/local/bench-files/a/b/c/file
 N_STAT=5000		# stat of the same file
 N_FIND=10		# whole `find / -xdev | wc -l` runs (busybox, no shell)
 N_EXEC=200		# fork+exec+wait, posix_spawn+wait
+N_SIG=20000		# kill(self) + handler + rt_sigreturn
+N_PIPE=50000		# one byte each way between two processes
 N_FLOOR=10000
 N_SIGSYS=50000
 N_PAR=100000		# spin units per worker in the parallel benchmark
@@ -224,6 +226,8 @@ calc() {	# awk expression over the arguments $1.. as a b c ...
 # name|label|prog|N|extra args|native mode
 BENCHES="getppid|getppid loop|getppid|$N_GETPPID||native
 write|write 1B /dev/null|write_null|$N_WRITE||native
+signal|kill self+handler+sigreturn|sig_roundtrip|$N_SIG||native
+pipe|pipe ping-pong, 2 procs|pipe_pingpong|$N_PIPE||native
 open|open+close a/b/c/file|open_close|$N_OPEN|$BENCH_FILE|native-root
 stat|stat a/b/c/file|stat_file|$N_STAT|$BENCH_FILE|native-root
 fork|fork+_exit+wait|fork_wait|$N_FORK||native
@@ -290,6 +294,8 @@ target_note() {	# name ratio stops
 	case $1 in
 	getppid) calc 'print (a == 1.0) ? "ok (1 stop/op)" : "MISS (target 1 stop/op)"' "$3" ;;
 	write) calc 'print (b == 0 && a <= 1.1) ? "ok (0 stops, ratio <= 1.1)" : "MISS (target 0 stops, ratio <= 1.1)"' "$2" "$3" ;;
+	signal) calc 'print (b <= 2) ? "ok (<= 2 stops/op)" : "MISS (target 2 stops/op)"' "$2" "$3" ;;
+	pipe) calc 'print (b == 0 && a <= 1.2) ? "ok (0 stops, ratio <= 1.2)" : "MISS (target 0 stops, ratio <= 1.2)"' "$2" "$3" ;;
 	fork) calc 'print (a <= 8) ? "ok (<= 8 stops/op)" : "MISS (target <= 8 stops/op)"' "$3" ;;
 	exec) calc 'print (a <= 14) ? "ok (<= 14 stops/op)" : "MISS (target <= 14 stops/op)"' "$3" ;;
 	mmap|mmap8) calc 'print (b == 2 && a <= 1.2) ? "ok (2 stops, ratio <= 1.2)" : "MISS (target 2 stops, ratio <= 1.2)"' "$2" "$3" ;;

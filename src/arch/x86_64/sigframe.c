@@ -193,7 +193,29 @@ static int xstate_set(pid_t tid, unsigned char *buf, size_t len)
 	return 0;
 }
 
-/* The init state a handler starts with (fpu__clear_user_states). */
+/*
+ * The state a handler starts with (fpu__clear_user_states): x87 and SSE at
+ * their init values, MXCSR at its default. Through NT_PRFPREG, which the
+ * kernel takes on its stack; an NT_X86_XSTATE write costs a vmalloc and a
+ * vfree, more than half a stop here. What that leaves out, the upper
+ * halves of AVX and AVX-512 registers and the opmasks, keeps the
+ * interrupted code's values (see docs/architecture.md).
+ */
+static int fpu_reset_legacy(pid_t tid)
+{
+	unsigned char fx[FXSAVE_SIZE] __attribute__((aligned(16)));
+	uint16_t fcw = FCW_DEFAULT;
+	uint32_t mxcsr = MXCSR_DEFAULT;
+	struct iovec iov = { fx, sizeof(fx) };
+
+	memset(fx, 0, sizeof(fx));
+	memcpy(fx, &fcw, 2);
+	memcpy(fx + MXCSR_OFF, &mxcsr, 4);
+	memcpy(fx + MXCSR_OFF + 4, &fpu.mxcsr_mask, 4);
+	return ptrace(PTRACE_SETREGSET, tid, NT_PRFPREG, &iov) < 0 ? -errno : 0;
+}
+
+/* The whole init state (rt_sigreturn with no fpstate). */
 static int fpu_reset(pid_t tid, unsigned char *buf)
 {
 	uint16_t fcw = FCW_DEFAULT;
@@ -336,7 +358,7 @@ int arch_setup_rt_frame(struct task *t, struct arch_regs *r, const struct arch_k
 	u->eflags &= ~(uint64_t)(EF_DF | EF_RF | EF_TF);
 	u->orig_rax = (uint64_t)-1;
 	/* The handler starts with a clean FP state. */
-	if (fpu_reset(t->host_tid, xbuf) < 0)
+	if (fpu_reset_legacy(t->host_tid) < 0)
 		return -EFAULT;
 	return 0;
 }
