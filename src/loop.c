@@ -318,6 +318,9 @@ static void handle_status(pid_t tid, int status, const struct rusage *ru)
 	}
 	kernel.nr_stops++;
 	t->nr_stops++;
+	/* Any ptrace stop consumes a pending PTRACE_INTERRUPT (ptrace_stop()
+	 * clears JOBCTL_TRAP_STOP): a kick is answered by whatever stop comes. */
+	t->kicked = false;
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		task_reaped(t, status, ru);
 		return;
@@ -383,7 +386,6 @@ static void handle_status(pid_t tid, int status, const struct rusage *ru)
 	case PTRACE_EVENT_STOP:
 		/* umk's PTRACE_INTERRUPT (host group stops do not happen: every
 		 * host stop signal is suppressed at its delivery stop). */
-		t->kicked = false;
 		if (t->state == TASK_STOPPED)
 			return;	/* stays stopped: umk will resume it */
 		if (t->sys.native_intr)

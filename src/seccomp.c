@@ -239,6 +239,17 @@ const struct sock_filter *seccomp_built(unsigned *len)
 	return prog;
 }
 
+/* The calls that take a signal mask (umk's state): which argument. */
+static int sigmask_arg(long nr)
+{
+	switch (nr) {
+	case SYS_ppoll: return 3;
+	case SYS_epoll_pwait: case SYS_epoll_pwait2: return 4;
+	case SYS_pselect6: return 5;	/* a pointer to {mask, size} */
+	default: return -1;
+	}
+}
+
 int seccomp_build(bool trap_all)
 {
 	scmp_filter_ctx ctx;
@@ -271,6 +282,9 @@ int seccomp_build(bool trap_all)
 			r = allow_fds(ctx, nr, NULL);
 		else if (nr == SYS_sendto)	/* no destination: nothing to translate */
 			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A4(SCMP_CMP_EQ, 0));
+		else if (sigmask_arg(nr) >= 0)	/* no signal mask: nothing umk owns */
+			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					     SCMP_CMP((unsigned)sigmask_arg(nr), SCMP_CMP_EQ, 0));
 		else if (pa)
 			r = allow_except(ctx, nr, pa->arg, pa->trapped, pa->n);
 		else

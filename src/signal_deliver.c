@@ -618,3 +618,79 @@ long sys_rt_sigtimedwait(struct task *t, struct sysc *sc)
 		return -EFAULT;
 	return sig;
 }
+
+/*
+ * ppoll, pselect6, epoll_pwait, epoll_pwait2 with a signal mask: the mask is
+ * umk's, so umk swaps it (saving the old one, as set_user_sigmask()) and
+ * hands the host the call without one; the filter lets the calls without a
+ * mask run natively. The old mask comes back when the call returns, unless a
+ * signal interrupted it: then after the handler (whose frame holds the old
+ * mask), as restore_saved_sigmask_unless().
+ */
+static void sigmask_exit(struct task *t, struct sysc *sc)
+{
+	long intr = sc->u.sig.these;	/* the code that means "interrupted" */
+
+	if (sc->ret != intr && t->restore_sigmask) {
+		t->restore_sigmask = false;
+		set_current_blocked(t, t->saved_sigmask);
+	}
+}
+
+static long sigmask_call(struct task *t, struct sysc *sc, uint64_t umask, uint64_t size, long intr)
+{
+	uint64_t mask;
+
+	if (size != 8)
+		return -EINVAL;
+	if (copy_from_guest(t, &mask, umask, 8))
+		return -EFAULT;
+	t->saved_sigmask = t->blocked;
+	t->restore_sigmask = true;
+	set_current_blocked(t, mask & ~SIG_KERNEL_ONLY_MASK);
+	if (signal_pending(t))
+		return intr;
+	sc->u.sig.these = (uint64_t)intr;
+	sc->on_exit = sigmask_exit;
+	sc->args_dirty = true;
+	return SYSC_NATIVE;
+}
+
+long sys_ppoll(struct task *t, struct sysc *sc)
+{
+	uint64_t m = sc->args[3], size = sc->args[4];
+
+	sc->args[3] = 0;
+	return sigmask_call(t, sc, m, size, -ERESTARTNOHAND);
+}
+
+long sys_epoll_pwait(struct task *t, struct sysc *sc)
+{
+	uint64_t m = sc->args[4], size = sc->args[5];
+
+	sc->args[4] = 0;
+	return sigmask_call(t, sc, m, size, -EINTR);
+}
+
+long sys_pselect6(struct task *t, struct sysc *sc)
+{
+	struct {
+		uint64_t mask, size;
+	} d;
+	uint64_t sp = arch_stack_pointer(&sc->regs), addr;
+	int r;
+
+	if (copy_from_guest(t, &d, sc->args[5], sizeof(d)))
+		return -EFAULT;
+	if (!d.mask)
+		return SYSC_NATIVE;
+	/* The host gets {NULL, size}, in memory the guest cannot change. */
+	{
+		uint64_t nd[2] = { 0, d.size };
+
+		if ((r = push_to_guest_stack(t, &sp, nd, sizeof(nd), &addr)) < 0)
+			return r;
+	}
+	sc->args[5] = addr;
+	return sigmask_call(t, sc, d.mask, d.size, -ERESTARTNOHAND);
+}

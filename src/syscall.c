@@ -290,6 +290,28 @@ static long native_sleep_done(struct task *t)
 	return ret;
 }
 
+/* Does the host hold a signal for tid (its delivery stop is to come)? */
+static bool host_signal_pending(pid_t tid)
+{
+	char path[64], line[128];
+	bool pending = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+
+		if ((sscanf(line, "SigPnd: %llx", &v) == 1 || sscanf(line, "ShdPnd: %llx", &v) == 1) &&
+		    v)
+			pending = true;
+	}
+	fclose(f);
+	return pending;
+}
+
 /*
  * The stop that follows a native sleep the host interrupted (see
  * syscall_exit): by now a host signal that ended it is umk's, so the
@@ -356,13 +378,18 @@ void syscall_exit(struct task *t)
 	bool changed = false;
 
 	long host_ret;
+	bool host_sig;
 
 	sc->exit_pending = false;
 	if (arch_regs_fetch(t->host_tid, &sc->regs) < 0)
 		return;
 	sc->ret = host_ret = arch_return_value(&sc->regs);
+	/* The host interrupted the call: for a host signal, a delivery stop
+	 * follows, where it becomes umk's; umk's own PTRACE_INTERRUPT is used
+	 * up by this stop (any trap consumes it). */
+	host_sig = signal_is_restart_code(host_ret) && host_signal_pending(t->host_tid);
 	if (t->state == TASK_SLEEPING_NATIVE) {
-		if (signal_is_restart_code(host_ret)) {
+		if (host_sig) {
 			/* The host interrupted the sleep: its signal becomes umk's
 			 * at the next stop, where the call is finished. */
 			sc->native_intr = true;
@@ -411,7 +438,7 @@ void syscall_exit(struct task *t)
 	 * PTRACE_INTERRUPT), another stop follows on the way to user mode, and
 	 * the restart rules are applied there, once the host signal is umk's.
 	 */
-	if (!(signal_is_restart_code(host_ret) && signal_is_restart_code(sc->ret)) &&
+	if (!(host_sig && signal_is_restart_code(sc->ret)) &&
 	    !signal_return_to_user(t, &sc->regs, sc->restart ? -1 : sc->orig_nr, &changed)) {
 		if (changed)
 			arch_regs_store(t->host_tid, &sc->regs);
