@@ -201,6 +201,9 @@ void signal_task_free(struct task *t)
 
 void signal_process_free(struct process *p)
 {
+	free(p->timer_ov);
+	p->timer_ov = NULL;
+	p->nr_timer_ov = 0;
 	sigpending_flush(&p->shared_pending);
 	sighand_put(p->sighand);
 	p->sighand = NULL;
@@ -229,6 +232,44 @@ void signal_exec(struct task *t)
 	}
 	memset(&t->sas, 0, sizeof(t->sas));
 	p->xfeatures = arch_default_xfeatures();
+	p->nr_timer_ov = 0;	/* exec deletes the timers */
+}
+
+/* A timer's signal is delivered: timer_getoverrun() reports its overrun. */
+void signal_timer_delivered(struct process *p, const siginfo_t *si)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_timer_ov; i++)
+		if (p->timer_ov[i].id == si->si_timerid)
+			break;
+	if (i == p->nr_timer_ov) {
+		if (array_reserve(&p->timer_ov, &p->nr_timer_ov_cap, p->nr_timer_ov,
+				  sizeof(*p->timer_ov)))
+			return;
+		p->timer_ov[p->nr_timer_ov++].id = si->si_timerid;
+	}
+	p->timer_ov[i].overrun = si->si_overrun;
+}
+
+/* timer_getoverrun() ran on the host (which checked the id): umk's count. */
+static void getoverrun_exit(struct task *t, struct sysc *sc)
+{
+	struct process *p = t->proc;
+
+	if (sc->ret < 0)
+		return;
+	sc->ret = 0;
+	for (size_t i = 0; i < p->nr_timer_ov; i++)
+		if (p->timer_ov[i].id == (int)sc->args[0])
+			sc->ret = p->timer_ov[i].overrun;
+}
+
+long sys_timer_getoverrun(struct task *t, struct sysc *sc)
+{
+	(void)t;
+	sc->on_exit = getoverrun_exit;
+	return SYSC_NATIVE;
 }
 
 /* --- generation ------------------------------------------------------------- */
@@ -395,6 +436,19 @@ int send_signal(int sig, const siginfo_t *info, struct task *t, bool group, int 
 	if (sig == SIGKILL) {
 		do_group_exit_signal(p, SIGKILL);
 		goto out;
+	}
+	/* A POSIX timer has one signal queued at most: a later expiry counts
+	 * as an overrun of the one pending (the host cannot see that umk still
+	 * holds it). */
+	if (info->si_code == SI_TIMER && (pend->signal & sigbit(sig))) {
+		list_for_each_entry(q, &pend->list, list)
+			if (q->info.si_signo == sig && q->info.si_code == SI_TIMER &&
+			    q->info.si_timerid == info->si_timerid) {
+				q->info.si_overrun += 1 + info->si_overrun;
+				q = NULL;
+				goto out;
+			}
+		q = NULL;
 	}
 	/* Standard signals do not queue: one pending is all there is. */
 	if (sig < SIGRTMIN && (pend->signal & sigbit(sig)))

@@ -258,6 +258,8 @@ static int get_signal(struct task *t, struct ksignal *ks)
 		if (!sig)
 			return 0;
 		ka = &p->sighand->action[sig - 1];
+		if (ks->info.si_code == SI_TIMER)
+			signal_timer_delivered(p, &ks->info);
 		if (ka->handler == KSIG_IGN)
 			continue;
 		if (ka->handler != KSIG_DFL) {
@@ -466,7 +468,11 @@ void signal_from_host(struct task *t, int sig, const siginfo_t *host)
 	if (sig == SIGCHLD && si.si_code > 0)
 		return;	/* guests have no host children: umk reports its own */
 	sync = (SYNCHRONOUS_MASK & sigbit(sig)) && (si.si_code > 0 || si.si_code == SI_KERNEL);
+	/* A timer signal the host gave a thread other than the leader was
+	 * SIGEV_THREAD_ID's (a process's goes to its leader while it can
+	 * take it: the host's complete_signal(), with an empty host mask). */
 	thread = sync || si.si_code == SI_TKILL ||
+		 (si.si_code == SI_TIMER && t != t->proc->leader) ||
 		 ((sig == SIGPIPE || sig == SIGXFSZ) && si.si_code == SI_USER &&
 		  si.si_pid == t->proc->host_tgid);
 	if (has_pid) {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <linux/capability.h>
 #include "umk/handlers.h"
+#include "umk/pidfd.h"
 #include "umk/signal.h"
 #include "umk/syscall.h"
 #include "umk/uaccess.h"
@@ -199,4 +200,72 @@ long sys_rt_tgsigqueueinfo(struct task *t, struct sysc *sc)
 		return -EINVAL;
 	return do_sigqueue(t, (pid_t)sc->args[0], (pid_t)sc->args[1], (int)sc->args[2],
 			   sc->args[3]);
+}
+
+#define PIDFD_SIGNAL_THREAD (1U << 0)
+#define PIDFD_SIGNAL_THREAD_GROUP (1U << 1)
+#define PIDFD_SIGNAL_PROCESS_GROUP (1U << 2)
+
+/*
+ * pidfd_send_signal(pidfd, sig, info, flags): the process the pidfd names
+ * (pidfd.c knows it even once the host process is gone), by default its
+ * thread group; PIDFD_SIGNAL_* choose the thread or the process group.
+ */
+long sys_pidfd_send_signal(struct task *t, struct sysc *sc)
+{
+	int sig = (int)sc->args[1];
+	unsigned flags = (unsigned)sc->args[3];
+	struct process *pr;
+	struct pid *pid;
+	siginfo_t info;
+	int err, r;
+
+	if (sc->args[3] & ~(uint64_t)(PIDFD_SIGNAL_THREAD | PIDFD_SIGNAL_THREAD_GROUP |
+				      PIDFD_SIGNAL_PROCESS_GROUP))
+		return -EINVAL;
+	if (__builtin_popcount(flags) > 1)
+		return -EINVAL;
+	pid = pidfd_lookup(t, (int)sc->args[0], &err);
+	if (!pid)
+		return err == -ECHILD ? -ESRCH : err;
+	pr = pid_process(pid, PIDTYPE_TGID);
+	if (sc->args[2]) {
+		if (copy_from_guest(t, &info, sc->args[2], sizeof(info)))
+			return -EFAULT;
+		if (info.si_signo != sig)
+			return -EINVAL;
+		/* Only to itself may a process send any si_code. */
+		if ((pr != t->proc || flags == PIDFD_SIGNAL_PROCESS_GROUP) &&
+		    (info.si_code >= 0 || info.si_code == SI_TKILL))
+			return -EPERM;
+	}
+	if (!valid_signal(sig))
+		return -EINVAL;
+	if (!pr || pr->state == PROC_DEAD)
+		return -ESRCH;
+	if (flags == PIDFD_SIGNAL_PROCESS_GROUP) {
+		struct process *m;
+		int ret = -ESRCH, success = 0;
+
+		list_for_each_entry(m, &pr->pgrp->tasks[PIDTYPE_PGID], pgrp_node) {
+			if (m->state != PROC_ALIVE)
+				continue;
+			r = group_send(t, m, sig, SI_USER);
+			success |= !r;
+			ret = r;
+		}
+		return success ? 0 : ret;
+	}
+	if (!sc->args[2])
+		return flags == PIDFD_SIGNAL_THREAD ? thread_kill(t, -1, task_pid_nr_ns(pr->leader,
+						       task_active_pid_ns(t)), sig)
+						   : group_send(t, pr, sig, SI_USER);
+	if (pr->state != PROC_ALIVE)
+		return check_kill_permission(t, pr, sig);
+	r = check_kill_permission(t, pr, sig);
+	if (r || !sig)
+		return r;
+	info.si_signo = sig;
+	return send_signal(sig, &info, pr->leader, flags != PIDFD_SIGNAL_THREAD,
+			   send_how(t, pr->leader));
 }

@@ -101,6 +101,7 @@ void do_group_exit_signal(struct process *p, int status);
 
 bool is_ns_init(const struct process *p);
 int signal_queued(struct task *t);
+void signal_timer_delivered(struct process *p, const siginfo_t *si);
 int signal_queue_limit(struct task *t);
 void set_current_blocked(struct task *t, uint64_t mask);
 int dequeue_signal(struct task *t, uint64_t blocked, siginfo_t *info, bool *outside);

@@ -162,6 +162,10 @@ struct process {
 	struct sigpending shared_pending;
 	uint64_t xfeatures;		/* its signal frames' xsave features (AMX permission) */
 	int group_stop_sig;		/* a group stop is under way (JOBCTL_STOP_PENDING) */
+	struct timer_overrun {		/* POSIX timers' overrun at their last delivery */
+		int id, overrun;
+	} *timer_ov;
+	size_t nr_timer_ov, nr_timer_ov_cap;
 
 	/* Job control, as Linux's signal->flags SIGNAL_STOP_STOPPED etc. */
 	int stop_signal;		/* nonzero while the group is stopped */
