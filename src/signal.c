@@ -201,6 +201,7 @@ void signal_task_free(struct task *t)
 
 void signal_process_free(struct process *p)
 {
+	signalfd_process_gone(p);
 	free(p->timer_ov);
 	p->timer_ov = NULL;
 	p->nr_timer_ov = 0;
@@ -477,6 +478,8 @@ int send_signal(int sig, const siginfo_t *info, struct task *t, bool group, int 
 		q->outside = true;
 	pend->signal |= sigbit(sig);
 	complete_signal(sig, t, group);
+	if (signalfd_any(p))
+		signalfd_flush(p);
 out:
 	if (woke)
 		wake_stopped(p);
@@ -634,6 +637,8 @@ void set_current_blocked(struct task *t, uint64_t mask)
 	uint64_t newly = mask & ~t->blocked & p->shared_pending.signal;
 
 	t->blocked = mask & ~SIG_KERNEL_ONLY_MASK;
+	if (signalfd_any(p))
+		signalfd_flush(p);
 	if (!newly)
 		return;
 	for (int s = 1; s <= UMK_NSIG; s++) {

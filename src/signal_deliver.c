@@ -106,7 +106,7 @@ void signal_forget_wakeup(struct task *t)
 
 /* --- dequeueing -------------------------------------------------------------------- */
 
-static int dequeue_from(struct sigpending *pend, uint64_t blocked, siginfo_t *info, bool *outside)
+int dequeue_from(struct sigpending *pend, uint64_t blocked, siginfo_t *info, bool *outside)
 {
 	uint64_t x = pend->signal & ~blocked;
 	struct sigqueue *q, *first = NULL;

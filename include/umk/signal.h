@@ -105,6 +105,11 @@ void signal_timer_delivered(struct process *p, const siginfo_t *si);
 int signal_queue_limit(struct task *t);
 void set_current_blocked(struct task *t, uint64_t mask);
 int dequeue_signal(struct task *t, uint64_t blocked, siginfo_t *info, bool *outside);
+int dequeue_from(struct sigpending *pend, uint64_t blocked, siginfo_t *info, bool *outside);
+/* signalfd.c: move blocked signals into p's signalfds; p's are gone. */
+void signalfd_flush(struct process *p);
+void signalfd_process_gone(struct process *p);
+bool signalfd_any(const struct process *p);
 void sigqueue_release(struct sigqueue *q);
 int do_sigaltstack(struct task *t, const struct arch_sigaltstack *ss,
 		   struct arch_sigaltstack *oss, uint64_t sp);

@@ -40,7 +40,7 @@ const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	N(epoll_create1, "x"), N(epoll_ctl, "ixip"), N(epoll_wait, "ipdd"),
 	TN(epoll_pwait, epoll_pwait, "ipddp", "native without a signal mask"), TN(epoll_pwait2, epoll_pwait, "ipdpp", "native without a signal mask"), N(eventfd, "u"),
 	N(eventfd2, "ux"), N(timerfd_create, "dx"), N(timerfd_settime, "ixpp"),
-	N(timerfd_gettime, "ip"), N(signalfd, "ipu"), N(signalfd4, "ipux"),
+	N(timerfd_gettime, "ip"), EN(signalfd, signalfd, "ipu", "a pipe umk writes the records into"), EN(signalfd4, signalfd4, "ipux", "a pipe umk writes the records into"),
 	N(inotify_init, ""), N(inotify_init1, "x"), N(inotify_rm_watch, "id"),
 	N(memfd_create, "sx"), N(io_setup, "up"), N(io_destroy, "x"),
 	N(io_getevents, "xddpp"), N(io_submit, "xdp"), N(io_cancel, "xpp"),
