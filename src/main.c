@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include "config.h"
 #include "umk/exec.h"
@@ -352,14 +353,19 @@ static int cmd_run(int argc, char **argv)
 	sigaddset(&mask, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &mask, &orig);
 	/* The first guest inherits umk's mask and ignored signals, as a child
-	 * of umk's parent would (nohup, a shell's background job). */
-	for (int s = 1; s <= 64; s++) {
-		struct sigaction sa;
+	 * of umk's parent would (nohup, a shell's background job). Raw calls:
+	 * glibc hides its own signals 32 and 33, which a parent may block. */
+	{
+		/* orig is the kernel's old mask, 32 and 33 included. */
+		memcpy(&kernel.init_blocked, &orig, sizeof(kernel.init_blocked));
+		for (int s = 1; s <= 64; s++) {
+			struct {
+				uint64_t handler, flags, restorer, mask;
+			} ka;
 
-		if (s < NSIG && sigismember(&orig, s) == 1)
-			kernel.init_blocked |= 1ULL << (s - 1);
-		if (s < NSIG && sigaction(s, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
-			kernel.init_ignored |= 1ULL << (s - 1);
+			if (syscall(SYS_rt_sigaction, s, NULL, &ka, 8) == 0 && ka.handler == 1)
+				kernel.init_ignored |= 1ULL << (s - 1);
+		}
 	}
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (sfd < 0)

@@ -454,8 +454,9 @@ int send_signal(int sig, const siginfo_t *info, struct task *t, bool group, int 
 	/* Standard signals do not queue: one pending is all there is. */
 	if (sig < SIGRTMIN && (pend->signal & sigbit(sig)))
 		goto out;
-	/* kill() and the kernel may exceed RLIMIT_SIGPENDING; sigqueue may not. */
-	override = info->si_code >= 0;
+	/* kill() and the kernel may exceed RLIMIT_SIGPENDING with a standard
+	 * signal; a real-time one over it keeps only its pending bit. */
+	override = info->si_code >= 0 && sig < SIGRTMIN;
 	{
 		uid_t uid = t->cred.uid;
 		long *count = uid_counter(uid);

@@ -153,6 +153,8 @@ int dequeue_signal(struct task *t, uint64_t blocked, siginfo_t *info, bool *outs
 
 	if (!sig)
 		sig = dequeue_from(&t->proc->shared_pending, blocked, info, outside);
+	if (sig && info->si_code == SI_TIMER)
+		signal_timer_delivered(t->proc, info);
 	return sig;
 }
 
@@ -258,8 +260,6 @@ static int get_signal(struct task *t, struct ksignal *ks)
 		if (!sig)
 			return 0;
 		ka = &p->sighand->action[sig - 1];
-		if (ks->info.si_code == SI_TIMER)
-			signal_timer_delivered(p, &ks->info);
 		if (ka->handler == KSIG_IGN)
 			continue;
 		if (ka->handler != KSIG_DFL) {
@@ -416,41 +416,6 @@ void signal_resume(struct task *t)
 
 /* --- host signals ------------------------------------------------------------------ */
 
-/* What a fault tells the sigcontext (trapno, error code, cr2), as x86 does. */
-static void fault_regs(struct task *t, const siginfo_t *si)
-{
-	uint64_t trap = 0, err = 0;
-
-	switch (si->si_signo) {
-	case SIGSEGV:
-		if (si->si_code == SI_KERNEL) {
-			trap = 13;
-		} else {
-			trap = 14;
-			err = 4 | (si->si_code == SEGV_ACCERR ? 1 : 0);
-		}
-		break;
-	case SIGBUS:
-		trap = si->si_code == BUS_ADRALN ? 17 : 14;
-		err = 4;
-		break;
-	case SIGFPE:
-		trap = (si->si_code == FPE_INTDIV || si->si_code == FPE_INTOVF) ? 0 : 16;
-		break;
-	case SIGILL:
-		trap = 6;
-		break;
-	case SIGTRAP:
-		trap = si->si_code == TRAP_TRACE ? 1 : 3;
-		break;
-	default:
-		return;
-	}
-	t->fault_trapno = trap;
-	t->fault_err = err;
-	t->fault_addr = (uint64_t)si->si_addr;
-}
-
 void signal_from_host(struct task *t, int sig, const siginfo_t *host)
 {
 	siginfo_t si = *host;
@@ -487,7 +452,11 @@ void signal_from_host(struct task *t, int sig, const siginfo_t *host)
 		}
 	}
 	if (sync) {
-		fault_regs(t, &si);
+		struct arch_regs r;
+
+		if (arch_regs_fetch(t->host_tid, &r) == 0)
+			arch_fault_info(t, &r, sig, si.si_code, (uint64_t)si.si_addr,
+					&t->fault_trapno, &t->fault_err, &t->fault_addr);
 		force_sig_info(t, &si);
 		return;
 	}

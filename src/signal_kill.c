@@ -114,7 +114,8 @@ long sys_kill(struct task *t, struct sysc *sc)
 		list_for_each_entry(pr, &pg->tasks[PIDTYPE_PGID], pgrp_node) {
 			int r;
 
-			if (pr->state != PROC_ALIVE)
+			/* A zombie still belongs to its group (its signal is lost). */
+			if (pr->state == PROC_DEAD)
 				continue;
 			r = group_send(t, pr, sig, SI_USER);
 			success |= !r;

@@ -103,6 +103,8 @@ static bool move_one(struct sfd *s, struct sigpending *pend, uint64_t allowed)
 	sig = dequeue_from(pend, ~allowed, &info, &outside);
 	if (!sig)
 		return false;
+	if (info.si_code == SI_TIMER)
+		signal_timer_delivered(s->proc, &info);
 	to_ssi(&o, &info);
 	if (write(s->wfd, &o, sizeof(o)) != (ssize_t)sizeof(o))
 		return false;

@@ -133,6 +133,9 @@ uint64_t arch_default_xfeatures(void);
 uint64_t arch_dynamic_xfeatures(void);
 /* Is sp on the alternate stack? (Linux's __on_sig_stack) */
 bool arch_on_sig_stack(const struct arch_sigaltstack *s, uint64_t sp);
+/* A fault's trap number, error code and cr2, for the sigcontext (fault.c). */
+void arch_fault_info(struct task *t, const struct arch_regs *r, int signo, int code,
+		     uint64_t addr, uint64_t *trapno, uint64_t *err, uint64_t *cr2);
 /* Interrupted-syscall codes and the restart syscall number. */
 #define ARCH_NR_restart_syscall 219
 
