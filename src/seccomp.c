@@ -55,6 +55,9 @@ static const uint32_t prctl_trapped[] = {
 	PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS,
 };
 
+/* arch_prctl: asking for AMX changes the size of signal frames. */
+static const uint32_t arch_prctl_trapped[] = { 0x1023 /* ARCH_REQ_XCOMP_PERM */ };
+
 /* Syscalls that are native except for some values of one argument. */
 static const struct partial {
 	int nr;
@@ -68,6 +71,7 @@ static const struct partial {
 	P(SYS_fcntl, 1, fcntl_trapped, -1),
 	P(SYS_prctl, 0, prctl_trapped, -1),
 	P(SYS_getrlimit, 0, rlimit_trapped, -1),
+	P(SYS_arch_prctl, 0, arch_prctl_trapped, -1),
 	P(SYS_setrlimit, 0, rlimit_trapped, -1),
 	/* prlimit64(0, ...) is getrlimit/setrlimit (glibc's, at every start). */
 	P(SYS_prlimit64, 1, rlimit_trapped, 0),
@@ -246,6 +250,7 @@ static int sigmask_arg(long nr)
 	case SYS_ppoll: return 3;
 	case SYS_epoll_pwait: case SYS_epoll_pwait2: return 4;
 	case SYS_pselect6: return 5;	/* a pointer to {mask, size} */
+	case SYS_io_pgetevents: return 5;	/* the same */
 	default: return -1;
 	}
 }

@@ -647,25 +647,54 @@ long sys_epoll_pwait(struct task *t, struct sysc *sc)
 	return sigmask_call(t, sc, m, size, -EINTR);
 }
 
-long sys_pselect6(struct task *t, struct sysc *sc)
+/* pselect6 and io_pgetevents: the mask travels in a {mask, size} pair. */
+static long sigmask_pair_call(struct task *t, struct sysc *sc, int arg, long intr)
 {
 	struct {
 		uint64_t mask, size;
 	} d;
 	uint64_t sp = arch_stack_pointer(&sc->regs), addr;
+	uint64_t nd[2];
 	int r;
 
-	if (copy_from_guest(t, &d, sc->args[5], sizeof(d)))
+	if (copy_from_guest(t, &d, sc->args[arg], sizeof(d)))
 		return -EFAULT;
 	if (!d.mask)
 		return SYSC_NATIVE;
 	/* The host gets {NULL, size}, in memory the guest cannot change. */
-	{
-		uint64_t nd[2] = { 0, d.size };
+	nd[0] = 0;
+	nd[1] = d.size;
+	if ((r = push_to_guest_stack(t, &sp, nd, sizeof(nd), &addr)) < 0)
+		return r;
+	sc->args[arg] = addr;
+	return sigmask_call(t, sc, d.mask, d.size, intr);
+}
 
-		if ((r = push_to_guest_stack(t, &sp, nd, sizeof(nd), &addr)) < 0)
-			return r;
-	}
-	sc->args[5] = addr;
-	return sigmask_call(t, sc, d.mask, d.size, -ERESTARTNOHAND);
+long sys_io_pgetevents(struct task *t, struct sysc *sc)
+{
+	return sigmask_pair_call(t, sc, 5, -ERESTARTNOHAND);
+}
+
+long sys_pselect6(struct task *t, struct sysc *sc)
+{
+	return sigmask_pair_call(t, sc, 5, -ERESTARTNOHAND);
+}
+
+/*
+ * arch_prctl(ARCH_REQ_XCOMP_PERM): the host grants AMX's tile data to the
+ * process; its signal frames grow to hold it from then on (the kernel's
+ * fpstate->user_size), until an exec.
+ */
+static void xcomp_perm_exit(struct task *t, struct sysc *sc)
+{
+	if (sc->ret == 0 && sc->args[1] < 64 &&
+	    (arch_dynamic_xfeatures() & (1ULL << sc->args[1])))
+		t->proc->xfeatures |= arch_dynamic_xfeatures();
+}
+
+long sys_arch_prctl(struct task *t, struct sysc *sc)
+{
+	(void)t;
+	sc->on_exit = xcomp_perm_exit;
+	return SYSC_NATIVE;
 }

@@ -44,7 +44,7 @@ const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	N(inotify_init, ""), N(inotify_init1, "x"), N(inotify_rm_watch, "id"),
 	N(memfd_create, "sx"), N(io_setup, "up"), N(io_destroy, "x"),
 	N(io_getevents, "xddpp"), N(io_submit, "xdp"), N(io_cancel, "xpp"),
-	N(io_pgetevents, "xddppp"), N(fanotify_init, "xx"), N(getrandom, "pux"),
+	TN(io_pgetevents, io_pgetevents, "xddppp", "native without a signal mask"), N(fanotify_init, "xx"), N(getrandom, "pux"),
 
 	/* Sockets. bind/connect name AF_UNIX paths: translated. */
 	N(socket, "ddd"), N(socketpair, "dddp"), N(accept, "ipp"), N(accept4, "ippx"),
@@ -95,7 +95,7 @@ const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	N(clock_adjtime, "dp"), N(sched_yield, ""), N(sched_get_priority_max, "d"),
 	N(sched_get_priority_min, "d"), N(getcpu, "ppp"), T(getrlimit, getrlimit, "dp"),
 	T(setrlimit, setrlimit, "dp"), N(getrusage, "dp"), N(times, "p"), T(personality, personality, "x"),
-	N(arch_prctl, "xx"), N(set_thread_area, "p"), N(get_thread_area, "p"),
+	TN(arch_prctl, arch_prctl, "xx", "ARCH_REQ_XCOMP_PERM is seen by umk (signal frame size)"), N(set_thread_area, "p"), N(get_thread_area, "p"),
 	N(modify_ldt, "dpu"), N(futex, "pdupd"), N(futex_waitv, "pudpd"),
 	N(set_robust_list, "pu"), N(rseq, "puxx"), N(seccomp, "dxp"),
 	N(exit, "d"), N(exit_group, "d"), N(ustat, "xp"), N(sysfs, "dxx"),
