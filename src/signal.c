@@ -191,8 +191,6 @@ void signal_fork(struct task *creator, struct task *t, uint64_t flags)
 				memset(&p->sighand->action[s], 0, sizeof(p->sighand->action[s]));
 }
 
-void signal_forget_wakeup(struct task *t);
-
 void signal_task_free(struct task *t)
 {
 	signal_forget_wakeup(t);
@@ -608,9 +606,6 @@ long sys_rt_sigaction(struct task *t, struct sysc *sc)
 	old = *k;
 	old.flags &= UAPI_SA_FLAGS;
 	if (sc->args[1]) {
-		bool was_ignored = k->handler == KSIG_IGN;
-
-		(void)was_ignored;
 		act.flags &= UAPI_SA_FLAGS;
 		act.mask &= ~SIG_KERNEL_ONLY_MASK;
 		*k = act;

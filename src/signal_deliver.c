@@ -39,15 +39,10 @@
 #define ERESTARTNOHAND 514
 #define ERESTART_RESTARTBLOCK 516
 
-static bool restart_code(long r)
+bool signal_is_restart_code(long r)
 {
 	return r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND ||
 	       r == -ERESTART_RESTARTBLOCK;
-}
-
-bool signal_is_restart_code(long r)
-{
-	return restart_code(r);
 }
 
 /* --- waking ----------------------------------------------------------------- */
@@ -604,9 +599,7 @@ long sys_rt_sigtimedwait(struct task *t, struct sysc *sc)
  */
 static void sigmask_exit(struct task *t, struct sysc *sc)
 {
-	long intr = sc->u.sig.these;	/* the code that means "interrupted" */
-
-	if (sc->ret != intr && t->restore_sigmask) {
+	if (sc->ret != sc->intr_ret && t->restore_sigmask) {
 		t->restore_sigmask = false;
 		set_current_blocked(t, t->saved_sigmask);
 	}
@@ -625,7 +618,7 @@ static long sigmask_call(struct task *t, struct sysc *sc, uint64_t umask, uint64
 	set_current_blocked(t, mask & ~SIG_KERNEL_ONLY_MASK);
 	if (signal_pending(t))
 		return intr;
-	sc->u.sig.these = (uint64_t)intr;
+	sc->intr_ret = intr;	/* the result that means "interrupted" */
 	sc->on_exit = sigmask_exit;
 	sc->args_dirty = true;
 	return SYSC_NATIVE;

@@ -119,6 +119,8 @@ bool signal_is_restart_code(long r);
 void signal_run_wakeups(void);
 /* t is dead or leaves: it no longer counts for its group's stop. */
 void signal_thread_gone(struct task *t);
+/* A task is freed: it must not be woken any more. */
+void signal_forget_wakeup(struct task *t);
 bool sig_handler_ignored(const struct process *p, int sig);
 
 #endif
