@@ -195,11 +195,10 @@ static int xstate_set(pid_t tid, unsigned char *buf, size_t len)
 
 /*
  * The state a handler starts with (fpu__clear_user_states): x87 and SSE at
- * their init values, MXCSR at its default. Through NT_PRFPREG, which the
- * kernel takes on its stack; an NT_X86_XSTATE write costs a vmalloc and a
- * vfree, more than half a stop here. What that leaves out, the upper
- * halves of AVX and AVX-512 registers and the opmasks, keeps the
- * interrupted code's values (see docs/architecture.md).
+ * their init values, MXCSR at its default, when nothing else is in use.
+ * Through NT_PRFPREG, which the kernel takes on its stack: an
+ * NT_X86_XSTATE write (fpu_reset) costs a vmalloc and a vfree, half a stop
+ * here, and is used only when AVX or AVX-512 state is live.
  */
 static int fpu_reset_legacy(pid_t tid)
 {
@@ -266,6 +265,7 @@ int arch_setup_rt_frame(struct task *t, struct arch_regs *r, const struct arch_k
 	uint64_t sp = u->rsp, buf_fx, frame;
 	bool nested = on_sig_stack(sas, sp), entering = false;
 	size_t usize, xlen;
+	bool full_reset = false;
 	struct sigcontext *sc = &f.uc.uc_mcontext;
 
 	fpu_probe();
@@ -304,6 +304,17 @@ int arch_setup_rt_frame(struct task *t, struct arch_regs *r, const struct arch_k
 		if (xlen < usize)
 			memset(xbuf + xlen, 0, usize - xlen);
 		memcpy(&bv, xbuf + XSAVE_HDR_OFF, 8);
+		/* State beyond x87 and SSE in use (AVX upper halves, AVX-512,
+		 * a PKRU not at its default): the handler's reset must cover it,
+		 * through the costly whole-state write. */
+		if (bv & ~(XFEATURE_FP | XFEATURE_SSE | XFEATURE_PKRU))
+			full_reset = true;
+		if ((bv & XFEATURE_PKRU) && (fpu.xcr0 & XFEATURE_PKRU)) {
+			uint32_t pkru;
+
+			memcpy(&pkru, xbuf + fpu.off[9], 4);
+			full_reset |= pkru != PKRU_DEFAULT;
+		}
 		/* XSAVE writes XINUSE for the requested features; the kernel
 		 * always adds FP and SSE for legacy sigreturn code. */
 		bv = (bv & k->xfeatures) | XFEATURE_FP | XFEATURE_SSE;
@@ -358,7 +369,7 @@ int arch_setup_rt_frame(struct task *t, struct arch_regs *r, const struct arch_k
 	u->eflags &= ~(uint64_t)(EF_DF | EF_RF | EF_TF);
 	u->orig_rax = (uint64_t)-1;
 	/* The handler starts with a clean FP state. */
-	if (fpu_reset_legacy(t->host_tid) < 0)
+	if ((full_reset ? fpu_reset(t->host_tid, xbuf) : fpu_reset_legacy(t->host_tid)) < 0)
 		return -EFAULT;
 	return 0;
 }
