@@ -18,6 +18,7 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <time.h>
 #include "umk/handlers.h"
 #include "umk/signal.h"
 #include "umk/syscall.h"
@@ -262,6 +263,59 @@ static void getoverrun_exit(struct task *t, struct sysc *sc)
 	for (size_t i = 0; i < p->nr_timer_ov; i++)
 		if (p->timer_ov[i].id == (int)sc->args[0])
 			sc->ret = p->timer_ov[i].overrun;
+}
+
+/*
+ * A timer re-armed or deleted loses the signal it still has pending (Linux
+ * 6.13 and later): umk holds that signal, so it drops it here, and the
+ * host does the rest.
+ */
+static void flush_timer_queue(struct sigpending *pend, int id)
+{
+	struct sigqueue *q, *n, *o;
+
+	list_for_each_entry_safe(q, n, &pend->list, list) {
+		bool more = false;
+
+		if (q->info.si_code != SI_TIMER || q->info.si_timerid != id)
+			continue;
+		list_for_each_entry(o, &pend->list, list)
+			if (o != q && o->info.si_signo == q->info.si_signo)
+				more = true;
+		if (!more)
+			pend->signal &= ~sigbit(q->info.si_signo);
+		sigqueue_free(q);
+	}
+}
+
+static void flush_timer_signal(struct process *p, int id)
+{
+	struct task *t;
+
+	flush_timer_queue(&p->shared_pending, id);
+	list_for_each_entry(t, &p->threads, thread_node)
+		flush_timer_queue(&t->pending, id);
+}
+
+long sys_timer_settime(struct task *t, struct sysc *sc)
+{
+	struct {
+		struct timespec interval, value;
+	} its;
+
+	/* A call that fails leaves the timer (and its signal) as it is. */
+	if (copy_from_guest(t, &its, sc->args[2], sizeof(its)) == 0 &&
+	    its.value.tv_nsec >= 0 && its.value.tv_nsec < 1000000000L &&
+	    its.interval.tv_nsec >= 0 && its.interval.tv_nsec < 1000000000L &&
+	    its.value.tv_sec >= 0 && its.interval.tv_sec >= 0)
+		flush_timer_signal(t->proc, (int)sc->args[0]);
+	return SYSC_NATIVE;
+}
+
+long sys_timer_delete(struct task *t, struct sysc *sc)
+{
+	flush_timer_signal(t->proc, (int)sc->args[0]);
+	return SYSC_NATIVE;
 }
 
 long sys_timer_getoverrun(struct task *t, struct sysc *sc)

@@ -22,7 +22,7 @@ H(setresuid); H(setresgid); H(setfsuid); H(setfsgid); H(capget); H(capset);
 H(kill); H(tkill); H(tgkill); H(rt_sigqueueinfo); H(rt_tgsigqueueinfo);
 H(rt_sigaction); H(rt_sigprocmask); H(rt_sigpending); H(sigaltstack);
 H(rt_sigreturn); H(pause); H(rt_sigsuspend); H(rt_sigtimedwait);
-H(ppoll); H(pselect6); H(epoll_pwait); H(io_pgetevents); H(arch_prctl); H(pidfd_send_signal); H(timer_getoverrun); H(signalfd); H(signalfd4);
+H(ppoll); H(pselect6); H(epoll_pwait); H(io_pgetevents); H(arch_prctl); H(pidfd_send_signal); H(timer_getoverrun); H(timer_settime); H(timer_delete); H(signalfd); H(signalfd4);
 /* pidarg.c: pid-taking calls the host runs once the pid is translated */
 H(pid_arg0); H(prlimit64); H(ioprio_set); H(ioprio_get); H(kcmp); H(pidfd_open);
 H(fcntl); H(ioctl); H(timer_create);
