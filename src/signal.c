@@ -267,25 +267,17 @@ static void getoverrun_exit(struct task *t, struct sysc *sc)
 
 /*
  * A timer re-armed or deleted loses the signal it still has pending (Linux
- * 6.13 and later): umk holds that signal, so it drops it here, and the
- * host does the rest.
+ * 6.13 and later): the signal stays pending (sigpending shows it) and is
+ * dropped when it is dequeued. umk holds it, so umk marks it here; the
+ * host does the same with the signals it still holds.
  */
 static void flush_timer_queue(struct sigpending *pend, int id)
 {
-	struct sigqueue *q, *n, *o;
+	struct sigqueue *q;
 
-	list_for_each_entry_safe(q, n, &pend->list, list) {
-		bool more = false;
-
-		if (q->info.si_code != SI_TIMER || q->info.si_timerid != id)
-			continue;
-		list_for_each_entry(o, &pend->list, list)
-			if (o != q && o->info.si_signo == q->info.si_signo)
-				more = true;
-		if (!more)
-			pend->signal &= ~sigbit(q->info.si_signo);
-		sigqueue_free(q);
-	}
+	list_for_each_entry(q, &pend->list, list)
+		if (q->info.si_code == SI_TIMER && q->info.si_timerid == id)
+			q->stale = true;
 }
 
 static void flush_timer_signal(struct process *p, int id)
@@ -496,7 +488,7 @@ int send_signal(int sig, const siginfo_t *info, struct task *t, bool group, int 
 	if (info->si_code == SI_TIMER && (pend->signal & sigbit(sig))) {
 		list_for_each_entry(q, &pend->list, list)
 			if (q->info.si_signo == sig && q->info.si_code == SI_TIMER &&
-			    q->info.si_timerid == info->si_timerid) {
+			    q->info.si_timerid == info->si_timerid && !q->stale) {
 				q->info.si_overrun += 1 + info->si_overrun;
 				q = NULL;
 				goto out;

@@ -101,7 +101,23 @@ void signal_forget_wakeup(struct task *t)
 
 /* --- dequeueing -------------------------------------------------------------------- */
 
+static int dequeue_one(struct sigpending *pend, uint64_t blocked, siginfo_t *info,
+		       bool *outside, bool *stale);
+
 int dequeue_from(struct sigpending *pend, uint64_t blocked, siginfo_t *info, bool *outside)
+{
+	bool stale;
+	int sig;
+
+	/* A stale timer signal is dropped, and the next one taken. */
+	do
+		sig = dequeue_one(pend, blocked, info, outside, &stale);
+	while (sig && stale);
+	return sig;
+}
+
+static int dequeue_one(struct sigpending *pend, uint64_t blocked, siginfo_t *info,
+		       bool *outside, bool *stale)
 {
 	uint64_t x = pend->signal & ~blocked;
 	struct sigqueue *q, *first = NULL;
@@ -127,9 +143,11 @@ int dequeue_from(struct sigpending *pend, uint64_t blocked, siginfo_t *info, boo
 	if (!more)
 		pend->signal &= ~sigbit(sig);
 	*outside = false;
+	*stale = false;
 	if (first) {
 		*info = first->info;
 		*outside = first->outside;
+		*stale = first->stale;
 		list_del(&first->list);
 		list_init(&first->list);
 		sigqueue_release(first);

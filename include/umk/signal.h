@@ -39,6 +39,8 @@ struct sigqueue {
 	bool charged;
 	bool outside;		/* sent from outside the guests (the terminal, a host
 				 * process): reaches a namespace init even unhandled */
+	bool stale;		/* its timer was re-armed or deleted: dropped when
+				 * dequeued, as Linux 6.13+ */
 };
 
 /* The handler table, shared under CLONE_SIGHAND (Linux's sighand_struct). */

@@ -2924,6 +2924,22 @@ static void sec_timers(void)
 	T(timer_delete(tm2));
 	ktimedwait(bit(RTMIN + 1), &si, &(struct timespec){ 0, 0 });
 	printf("after timer_delete, nothing pending: %s\n", yesno(!(kpending() & bit(RTMIN + 1))));
+
+	/* Re-armed while its signal is pending: the signal is dropped (Linux
+	 * 6.13 and later; this suite runs on 6.18). */
+	block(bit(RTMIN + 1));
+	timer_create(CLOCK_MONOTONIC, &ev, &tm2);
+	its = (struct itimerspec){ .it_value = { 0, 10000000 } };
+	timer_settime(tm2, 0, &its, NULL);
+	msleep(100);
+	printf("one-shot expired, pending: %s\n", yesno(kpending() & bit(RTMIN + 1)));
+	its = (struct itimerspec){ .it_value = { 5, 0 } };
+	timer_settime(tm2, 0, &its, NULL);
+	printf("re-armed, still pending: %s\n", yesno(kpending() & bit(RTMIN + 1)));
+	printf("re-armed, sigtimedwait takes it: %s\n",
+	       yesno(ktimedwait(bit(RTMIN + 1), &si, &(struct timespec){ 0, 0 }) == RTMIN + 1));
+	printf("then pending: %s\n", yesno(kpending() & bit(RTMIN + 1)));
+	T(timer_delete(tm2));
 	setmask(0);
 
 	/* SIGEV_THREAD_ID: pending for that thread only. */
