@@ -282,9 +282,11 @@ static long native_sleep_done(struct task *t)
 			if (sc->on_intr)
 				sc->on_intr(t, sc);
 		} else {
-			/* Nothing for it after all: run the guest's call again,
-			 * which sleeps again (held first). */
+			/* Nothing for it after all: run the guest's call again
+			 * from its start, which sleeps again (held first). */
 			ret = -ERESTARTNOINTR;
+			if (sc->on_intr)
+				sc->on_intr(t, sc);
 		}
 	}
 	return ret;
@@ -389,7 +391,8 @@ void syscall_exit(struct task *t)
 	 * up by this stop (any trap consumes it). */
 	host_sig = signal_is_restart_code(host_ret) && host_signal_pending(t->host_tid);
 	if (t->state == TASK_SLEEPING_NATIVE) {
-		if (host_sig) {
+		/* (A ppoll with a timeout says EINTR, not ERESTARTNOHAND.) */
+		if (host_sig || (host_ret == -EINTR && host_signal_pending(t->host_tid))) {
 			/* The host interrupted the sleep: its signal becomes umk's
 			 * at the next stop, where the call is finished. */
 			sc->native_intr = true;
