@@ -33,6 +33,7 @@
 #include "umk/arch.h"
 #include "umk/cred.h"
 #include "umk/fs.h"
+#include "umk/tty.h"
 #include "umk/handlers.h"
 #include "umk/inject.h"
 #include "umk/mount.h"
@@ -129,6 +130,13 @@ static long open_rdev(struct task *t, mode_t mode, dev_t rdev, uint64_t flags)
 		{ 5, 2, "/dev/ptmx" },
 	};
 
+	/* /dev/tty is the opener's controlling terminal: the guests' pty
+	 * when umk relays one (tty.c), else umk's own, which the guests share. */
+	if (S_ISCHR(mode) && major(rdev) == 5 && minor(rdev) == 0) {
+		const char *ctty = tty_of(t);
+
+		return ctty ? open_device(t, ctty, flags) : -ENXIO;
+	}
 	for (size_t i = 0; S_ISCHR(mode) && i < sizeof(safe) / sizeof(safe[0]); i++)
 		if (major(rdev) == safe[i].maj && minor(rdev) == safe[i].min)
 			return open_device(t, safe[i].path, flags);
@@ -329,7 +337,14 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 			goto out;
 		}
 		if (nd_is_device(nd, host, sizeof(host))) {
-			r = open_device(t, host, flags);
+			if (!strcmp(host, "/dev/tty")) {
+				/* The opener's controlling terminal (see open_rdev). */
+				const char *ctty = tty_of(t);
+
+				r = ctty ? open_device(t, ctty, flags) : -ENXIO;
+			} else {
+				r = open_device(t, host, flags);
+			}
 			goto out;
 		}
 		if (fakeroot_is_db(nd->mnt, &nd->st)) {

@@ -29,6 +29,7 @@
 #include "umk/inject.h"
 #include "umk/pcache.h"
 #include "umk/launch.h"
+#include "umk/tty.h"
 #include "umk/mm.h"
 #include "umk/mount.h"
 #include "umk/task.h"
@@ -129,6 +130,10 @@ static _Noreturn void child(int sync_fd, int err_fd, const char *path, char *con
 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+	}
+	if ((r = tty_child()) < 0) {
+		errno = -r;
+		goto fail;
 	}
 	if (chdir(config.root[0] ? config.root : "/") < 0)
 		goto fail;

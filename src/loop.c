@@ -29,6 +29,7 @@
 #include "umk/signal.h"
 #include "umk/syscall.h"
 #include "umk/trace.h"
+#include "umk/tty.h"
 #include "umk/umk.h"
 
 /* Stops of host threads whose fork event has not been seen yet. */
@@ -484,6 +485,9 @@ static void umk_signal(const struct signalfd_siginfo *si, int *terms)
 
 	switch (si->ssi_signo) {
 	case SIGCHLD:
+		return;
+	case SIGWINCH:
+		tty_winch();	/* the pty's line discipline tells the guests */
 		return;
 	case SIGINT:
 	case SIGQUIT:

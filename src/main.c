@@ -26,6 +26,7 @@
 #include "umk/oom.h"
 #include "umk/pcache.h"
 #include "umk/launch.h"
+#include "umk/tty.h"
 #include "umk/cow.h"
 #include "umk/mm.h"
 #include "umk/loop.h"
@@ -351,6 +352,7 @@ static int cmd_run(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &mask, &orig);
 	/* The first guest inherits umk's mask and ignored signals, as a child
 	 * of umk's parent would (nohup, a shell's background job). Raw calls:
@@ -388,6 +390,8 @@ static int cmd_run(int argc, char **argv)
 		umk_die(UMK_EXIT_FAILURE, "cannot create the page cache: %s", strerror(-e));
 	if ((e = oom_init()) < 0)
 		umk_die(UMK_EXIT_FAILURE, "cannot start the memory limit's timer: %s", strerror(-e));
+	if ((e = tty_setup()) < 0)
+		umk_log("cannot give the guests a terminal (%s): running without one", strerror(-e));
 	pid = launch_init(prog, argv + optind, env, &orig, &err_fd);
 	if (pid < 0)
 		umk_die(UMK_EXIT_FAILURE, "cannot start the guest: %s", strerror(errno));
@@ -399,7 +403,9 @@ static int cmd_run(int argc, char **argv)
 			umk_die(UMK_EXIT_FAILURE, "cannot allocate the guest's pid 1");
 		t->state = TASK_RUNNING;
 	}
+	tty_start();
 	status = loop_run(sfd);
+	tty_drain();
 	if (config.stats)
 		fprintf(stderr, "umk-stats: stops=%llu\n", (unsigned long long)kernel.nr_stops);
 

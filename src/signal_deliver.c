@@ -30,6 +30,7 @@
 #include "umk/mm.h"
 #include "umk/signal.h"
 #include "umk/syscall.h"
+#include "umk/tty.h"
 #include "umk/uaccess.h"
 #include "umk/umk.h"
 
@@ -445,6 +446,8 @@ void signal_from_host(struct task *t, int sig, const siginfo_t *host)
 		return;	/* umk's own, from before: nothing a guest should see */
 	if (sig == SIGCHLD && si.si_code > 0)
 		return;	/* guests have no host children: umk reports its own */
+	if (tty_signal_dropped(t, sig, &si))
+		return;	/* a keyboard signal for another process group */
 	sync = (SYNCHRONOUS_MASK & sigbit(sig)) && (si.si_code > 0 || si.si_code == SI_KERNEL);
 	/* A timer signal the host gave a thread other than the leader was
 	 * SIGEV_THREAD_ID's (a process's goes to its leader while it can

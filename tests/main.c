@@ -10,6 +10,7 @@ Suite *suite_path(void);
 Suite *suite_escape(void);
 Suite *suite_fsops(void);
 Suite *suite_signal(void);
+Suite *suite_tty(void);
 Suite *suite_proc(void);
 Suite *suite_guest(void);
 Suite *suite_isolation(void);
@@ -29,6 +30,7 @@ int main(void)
 	srunner_add_suite(sr, suite_escape());
 	srunner_add_suite(sr, suite_fsops());
 	srunner_add_suite(sr, suite_signal());
+	srunner_add_suite(sr, suite_tty());
 	srunner_add_suite(sr, suite_proc());
 	srunner_add_suite(sr, suite_guest());
 	srunner_add_suite(sr, suite_isolation());

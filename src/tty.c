@@ -1,0 +1,258 @@
+/*
+ * The terminal: when umk runs in the foreground of a terminal, the guests
+ * get a pseudo-terminal of umk's, and umk relays it to the user's terminal,
+ * which it puts in raw mode (and restores however umk exits, a crash
+ * included; not after SIGKILL).
+ *
+ * The first guest is, on the host, the leader of a new session whose
+ * controlling terminal is the pty's slave; every guest stays in its host
+ * process group. Keystrokes reach the pty's line discipline, which signals
+ * the pty's foreground group: on the host, every guest. Those signals
+ * (SIGINT, SIGQUIT, SIGTSTP, SIGWINCH, with si_code SI_KERNEL) are umk's
+ * to place: a guest outside the guest session's foreground process group
+ * (the one TIOCSPGRP chose) drops them, so Ctrl-C and Ctrl-Z reach the
+ * foreground job only (tty_signal_dropped). umk's own SIGWINCH copies the
+ * window size to the pty, whose line discipline then signals the guests.
+ *
+ * No keystroke reaches a host process outside the guests: in raw mode the
+ * user's terminal sends umk bytes, not signals.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include "umk/loop.h"
+#include "umk/signal.h"
+#include "umk/tty.h"
+#include "umk/umk.h"
+
+static struct {
+	bool active;
+	int master;		/* umk's end of the guests' pty */
+	int user;		/* umk's own descriptor of the user's terminal */
+	dev_t user_rdev;	/* which of umk's fds 0-2 are that terminal */
+	char slave[64];
+	int slave_fd;		/* kept open: see tty_setup */
+	struct termios saved;	/* the user's modes, restored at exit */
+	bool saved_ok;
+} tty = { .master = -1, .user = -1, .slave_fd = -1 };
+
+static void restore(void)
+{
+	if (tty.saved_ok)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &tty.saved);
+}
+
+/* umk itself crashed: the user's terminal first, then the default death. */
+static void crash(int sig)
+{
+	restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+bool tty_active(void)
+{
+	return tty.active;
+}
+
+int tty_setup(void)
+{
+	struct termios raw;
+	struct winsize ws;
+	struct stat st;
+	const char *name;
+
+	/* Only in the foreground of a terminal: a background umk must not
+	 * take the terminal's modes (and would be stopped by SIGTTOU). */
+	if (!isatty(STDIN_FILENO) || tcgetpgrp(STDIN_FILENO) != getpgrp())
+		return 0;
+	if (fstat(STDIN_FILENO, &st) < 0 || !(name = ttyname(STDIN_FILENO)))
+		return 0;
+	if (tcgetattr(STDIN_FILENO, &tty.saved) < 0)
+		return 0;
+	tty.user_rdev = st.st_rdev;
+	tty.user = open(name, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	tty.master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (tty.user < 0 || tty.master < 0 || grantpt(tty.master) < 0 ||
+	    unlockpt(tty.master) < 0 || ptsname_r(tty.master, tty.slave, sizeof(tty.slave))) {
+		int e = errno;
+
+		if (tty.user >= 0)
+			close(tty.user);
+		if (tty.master >= 0)
+			close(tty.master);
+		tty.user = tty.master = -1;
+		return -e;
+	}
+	fcntl(tty.master, F_SETFL, O_NONBLOCK);
+	/* The guests start with the user's modes and window size. umk keeps
+	 * a slave open: with none, the master reads EIO (a hangup) until the
+	 * first guest opens one. */
+	tty.slave_fd = open(tty.slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (tty.slave_fd >= 0)
+		tcsetattr(tty.slave_fd, TCSANOW, &tty.saved);
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(tty.master, TIOCSWINSZ, &ws);
+	tty.saved_ok = true;
+	atexit(restore);
+	signal(SIGSEGV, crash);
+	signal(SIGBUS, crash);
+	signal(SIGFPE, crash);
+	signal(SIGILL, crash);
+	signal(SIGABRT, crash);
+	raw = tty.saved;
+	cfmakeraw(&raw);
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) < 0)
+		return -errno;
+	tty.active = true;
+	return 0;
+}
+
+/* In the first guest, before its exec: a session of its own on the pty. */
+int tty_child(void)
+{
+	int s;
+
+	if (!tty.active)
+		return 0;
+	if (setsid() < 0)
+		return -errno;
+	s = open(tty.slave, O_RDWR);
+	if (s < 0 || ioctl(s, TIOCSCTTY, 0) < 0)
+		return -errno;
+	for (int fd = 0; fd <= 2; fd++) {
+		struct stat st;
+
+		if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == tty.user_rdev &&
+		    dup2(s, fd) < 0)
+			return -errno;
+	}
+	if (s > 2)
+		close(s);
+	close(tty.master);
+	close(tty.user);
+	close(tty.slave_fd);
+	return 0;
+}
+
+/* Write all of buf to fd (nonblocking), waiting a little for room: a
+ * terminal that takes nothing for a second loses the rest. */
+static void write_all(int fd, const char *buf, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, buf, n);
+
+		if (w > 0) {
+			buf += w;
+			n -= (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+			if (poll(&p, 1, 1000) > 0)
+				continue;
+		}
+		return;
+	}
+}
+
+static void from_user(void *arg)
+{
+	char buf[4096];
+	ssize_t n;
+
+	(void)arg;
+	n = read(tty.user, buf, sizeof(buf));
+	if (n > 0)
+		write_all(tty.master, buf, (size_t)n);
+	else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+		loop_unwatch(tty.user);	/* the user's terminal is gone */
+}
+
+static void from_guests(void *arg)
+{
+	char buf[4096];
+	ssize_t n;
+
+	(void)arg;
+	n = read(tty.master, buf, sizeof(buf));
+	if (n > 0)
+		write_all(tty.user, buf, (size_t)n);
+	else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+		loop_unwatch(tty.master);	/* every slave is closed (EIO) */
+}
+
+void tty_start(void)
+{
+	if (!tty.active)
+		return;
+	if (loop_watch(tty.user, from_user, NULL) < 0 ||
+	    loop_watch(tty.master, from_guests, NULL) < 0)
+		umk_log("cannot relay the terminal: %s", strerror(errno));
+}
+
+void tty_winch(void)
+{
+	struct winsize ws;
+
+	if (tty.active && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(tty.master, TIOCSWINSZ, &ws);
+}
+
+/* Before umk exits: what the guests wrote last reaches the user. */
+void tty_drain(void)
+{
+	if (!tty.active)
+		return;
+	for (int i = 0; i < 64; i++) {
+		char buf[4096];
+		ssize_t n = read(tty.master, buf, sizeof(buf));
+
+		if (n <= 0)
+			break;
+		write_all(tty.user, buf, (size_t)n);
+	}
+}
+
+/*
+ * A keyboard signal the pty sent to every guest: the guest session's
+ * foreground process group takes it, the others drop it. True: drop.
+ */
+bool tty_signal_dropped(struct task *t, int sig, const siginfo_t *si)
+{
+	struct process *init = kernel.init, *p = t->proc;
+	struct pid *fg;
+
+	if (!tty.active || si->si_code != SI_KERNEL || !init)
+		return false;
+	if (sig != SIGINT && sig != SIGQUIT && sig != SIGTSTP && sig != SIGWINCH)
+		return false;
+	if (p->session != init->session)
+		return true;	/* another session: not its terminal */
+	fg = init->session->tty_pgrp;
+	if (!fg || !pid_process(fg, PIDTYPE_PGID))
+		fg = init->session;	/* the leader's group has the terminal */
+	return p->pgrp != fg;
+}
+
+/* The host path of t's controlling terminal, or NULL when it has none. */
+const char *tty_of(struct task *t)
+{
+	if (!tty.active)
+		return "/dev/tty";
+	if (!kernel.init || t->proc->session != kernel.init->session)
+		return NULL;
+	return tty.slave;
+}

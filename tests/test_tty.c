@@ -1,0 +1,272 @@
+/*
+ * The terminal (src/tty.c): umk on a pseudo-terminal the test makes, as a
+ * user's terminal, with keystrokes sent to it. Each case runs the same
+ * keystrokes against the guest rootfs's shell natively (unshare -pf
+ * --mount-proc chroot, on its own pty) and under umk; the transcripts must
+ * be the same. Root only: the native half chroots.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <check.h>
+#include "harness.h"
+
+struct pty_run {
+	pid_t pid;
+	int fd;
+	char out[65536];
+	size_t len;
+};
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Read what is there until quiet for quiet_ms, or until needle (if any)
+ * has appeared count times in the whole transcript; at most limit_ms. */
+static void pty_read(struct pty_run *p, const char *needle, int count, int quiet_ms, int limit_ms)
+{
+	long end = now_ms() + limit_ms;
+
+	for (;;) {
+		struct pollfd pf = { .fd = p->fd, .events = POLLIN };
+		int n = 0;
+		ssize_t r;
+
+		if (needle) {
+			for (const char *s = p->out; (s = strstr(s, needle)); s += strlen(needle))
+				n++;
+			if (n >= count)
+				return;
+		}
+		if (now_ms() >= end || poll(&pf, 1, needle ? 50 : quiet_ms) < 0)
+			return;
+		if (!(pf.revents & (POLLIN | POLLHUP))) {
+			if (!needle)
+				return;	/* quiet long enough */
+			continue;
+		}
+		r = read(p->fd, p->out + p->len, sizeof(p->out) - 1 - p->len);
+		if (r <= 0)
+			return;
+		p->len += (size_t)r;
+		p->out[p->len] = '\0';
+	}
+}
+
+static void pty_start(struct pty_run *p, const char *const argv[])
+{
+	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+
+	memset(p, 0, sizeof(*p));
+	p->pid = forkpty(&p->fd, NULL, NULL, &ws);
+	ck_assert_int_ge(p->pid, 0);
+	if (p->pid == 0) {
+		setenv("PS1", "$ ", 1);
+		setenv("TERM", "dumb", 1);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+}
+
+static int pty_end(struct pty_run *p)
+{
+	int st = 0;
+
+	for (int i = 0; i < 50 && waitpid(p->pid, &st, WNOHANG) == 0; i++) {
+		pty_read(p, NULL, 0, 100, 100);
+		if (i == 30)
+			kill(p->pid, SIGKILL);
+	}
+	close(p->fd);
+	return st;
+}
+
+/* The keystrokes of a case: send, then read until the prompt has been
+ * printed `prompts` times in all (0: until quiet). */
+struct step {
+	const char *keys;
+	int prompts;
+	int pause_ms;	/* before sending (a command must be running) */
+};
+
+static void run_steps(struct pty_run *p, const struct step *s)
+{
+	pty_read(p, "$ ", 1, 0, 10000);
+	for (; s->keys; s++) {
+		if (s->pause_ms)
+			usleep((useconds_t)s->pause_ms * 1000);
+		ck_assert_int_eq(write(p->fd, s->keys, strlen(s->keys)), (ssize_t)strlen(s->keys));
+		if (s->prompts)
+			pty_read(p, "$ ", s->prompts, 0, 10000);
+		else
+			pty_read(p, NULL, 0, 300, 3000);
+	}
+}
+
+static const char *const native_sh[] = { "/usr/bin/unshare", "-pf", NULL /* mount-proc */,
+					 "/usr/sbin/chroot", NULL /* root */, "/bin/sh", "-i", NULL };
+static char mount_proc[4200];
+
+static void native_argv(const char *argv[8])
+{
+	memcpy(argv, native_sh, sizeof(native_sh));
+	snprintf(mount_proc, sizeof(mount_proc), "--mount-proc=%s/proc", harness_root());
+	argv[2] = mount_proc;
+	argv[4] = harness_root();
+}
+
+static void umk_argv(const char *argv[10])
+{
+	const char *a[] = { harness_umk(), "run", "--root", harness_root(), "--env", "PS1=$ ",
+			    "/bin/sh", "-i", NULL };
+
+	memcpy(argv, a, sizeof(a));
+}
+
+/* The same keystrokes natively and under umk: the same transcript. */
+static void same_session(const struct step *steps)
+{
+	const char *nargv[8], *uargv[10];
+	static struct pty_run nat, umk;
+
+	if (!harness_is_root())
+		return;	/* the native half needs chroot */
+	native_argv(nargv);
+	umk_argv(uargv);
+	pty_start(&nat, nargv);
+	run_steps(&nat, steps);
+	pty_end(&nat);
+	pty_start(&umk, uargv);
+	run_steps(&umk, steps);
+	pty_end(&umk);
+	ck_assert_msg(!strcmp(nat.out, umk.out),
+		      "umk's terminal session differs from Linux's\n--- native:\n%s\n--- umk:\n%s",
+		      nat.out, umk.out);
+}
+
+START_TEST(test_tty_ctrl_c)
+{
+	static const struct step s[] = {
+		{ "sleep 100\n", 0, 0 }, { "\003", 2, 300 }, { "echo rc=$?\n", 3, 0 },
+		{ "exit\n", 0, 0 }, { NULL, 0, 0 },
+	};
+
+	same_session(s);
+}
+END_TEST
+
+START_TEST(test_tty_ctrl_z)
+{
+	static const struct step s[] = {
+		{ "sleep 100\n", 0, 0 }, { "\032", 2, 300 }, { "jobs\n", 3, 0 },
+		{ "bg\n", 4, 0 }, { "kill %1\n", 5, 0 }, { "wait; echo rc=$?\n", 6, 0 },
+		{ "exit\n", 0, 0 }, { NULL, 0, 0 },
+	};
+
+	same_session(s);
+}
+END_TEST
+
+/* Ctrl-C reaches the foreground job only: a background sleep survives. */
+START_TEST(test_tty_ctrl_c_foreground_only)
+{
+	static const struct step s[] = {
+		{ "sleep 3 &\n", 2, 0 }, { "sleep 100\n", 0, 0 }, { "\003", 3, 300 },
+		{ "jobs\n", 4, 0 }, { "wait; echo rc=$?\n", 5, 0 }, { "exit\n", 0, 0 },
+		{ NULL, 0, 0 },
+	};
+
+	same_session(s);
+}
+END_TEST
+
+/* A resize of the user's terminal reaches the guest as SIGWINCH. */
+START_TEST(test_tty_winch)
+{
+	const char *nargv[8], *uargv[10];
+	struct winsize ws = { .ws_row = 40, .ws_col = 100 };
+	static struct pty_run p;
+
+	if (!harness_is_root())
+		return;
+	for (int k = 0; k < 2; k++) {
+		native_argv(nargv);
+		umk_argv(uargv);
+		nargv[5] = uargv[6] = "/usr/local/bin/winch";
+		nargv[6] = uargv[7] = NULL;
+		pty_start(&p, k ? uargv : nargv);
+		pty_read(&p, "size", 1, 0, 10000);
+		usleep(200 * 1000);
+		ck_assert_int_eq(ioctl(p.fd, TIOCSWINSZ, &ws), 0);
+		pty_read(&p, "\n", 2, 0, 6000);
+		pty_end(&p);
+		ck_assert_msg(strstr(p.out, "size 24 80") && strstr(p.out, "winch 40 100"),
+			      "%s: %s", k ? "umk" : "native", p.out);
+	}
+}
+END_TEST
+
+/* umk puts the user's terminal in raw mode; SIGTERM to umk restores it. */
+START_TEST(test_tty_restored_after_sigterm)
+{
+	const char *uargv[10];
+	struct termios before, during, after;
+	static struct pty_run p;
+
+	umk_argv(uargv);
+	uargv[6] = "/bin/sleep";
+	uargv[7] = "100";
+	pty_start(&p, uargv);
+	ck_assert_int_eq(tcgetattr(p.fd, &before), 0);
+	/* Raw mode: no echo, no line editing, no signals from keys. */
+	for (int i = 0; i < 100; i++) {
+		usleep(20 * 1000);
+		ck_assert_int_eq(tcgetattr(p.fd, &during), 0);
+		if (!(during.c_lflag & (ICANON | ECHO | ISIG)))
+			break;
+	}
+	ck_assert_msg(!(during.c_lflag & (ICANON | ECHO | ISIG)), "umk left the terminal cooked");
+	kill(p.pid, SIGTERM);
+	for (int i = 0; i < 100 && waitpid(p.pid, NULL, WNOHANG) == 0; i++) {
+		pty_read(&p, NULL, 0, 50, 50);
+		if (i == 80)
+			kill(p.pid, SIGKILL);
+	}
+	/* The master still holds the terminal's modes. */
+	ck_assert_int_eq(tcgetattr(p.fd, &after), 0);
+	close(p.fd);
+	ck_assert_msg(after.c_lflag == before.c_lflag && after.c_iflag == before.c_iflag &&
+		      after.c_oflag == before.c_oflag, "umk did not restore the terminal's modes");
+}
+END_TEST
+
+Suite *suite_tty(void)
+{
+	Suite *s = suite_create("tty");
+	TCase *tc = tcase_create("tty");
+
+	tcase_add_test(tc, test_tty_ctrl_c);
+	tcase_add_test(tc, test_tty_ctrl_z);
+	tcase_add_test(tc, test_tty_ctrl_c_foreground_only);
+	tcase_add_test(tc, test_tty_winch);
+	tcase_add_test(tc, test_tty_restored_after_sigterm);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
