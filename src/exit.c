@@ -77,6 +77,61 @@ static struct process *find_new_reaper(struct process *father)
 	return reaper;
 }
 
+/*
+ * will_become_orphaned_pgrp(): no member of pgrp (but ignored, and the
+ * dead) has a parent in another group of the same session. (Linux also
+ * skips members whose parent is the global init: outside the guests.)
+ */
+static bool will_become_orphaned(struct pid *pgrp, struct process *ignored)
+{
+	struct process *m;
+
+	list_for_each_entry(m, &pgrp->tasks[PIDTYPE_PGID], pgrp_node) {
+		struct process *pp = m->parent;
+
+		if (m == ignored || m->state != PROC_ALIVE || !pp || pp->state != PROC_ALIVE)
+			continue;
+		if (pp->pgrp != pgrp && pp->session == m->session)
+			return false;
+	}
+	return true;
+}
+
+static bool has_stopped_jobs(struct pid *pgrp)
+{
+	struct process *m;
+
+	list_for_each_entry(m, &pgrp->tasks[PIDTYPE_PGID], pgrp_node)
+		if (m->state == PROC_ALIVE && m->stop_signal)
+			return true;
+	return false;
+}
+
+/*
+ * kill_orphaned_pgrp() (POSIX 3.2.2.2): a process group that becomes
+ * orphaned with stopped members gets SIGHUP, then SIGCONT. p leaves (its
+ * parent was the group's last link outside), or p's parent, father, does.
+ */
+static void kill_orphaned_pgrp(struct process *p, struct process *father)
+{
+	struct pid *pgrp = p->pgrp;
+	struct process *parent = father ? father : p->parent, *m, *n;
+	struct process *ignored = father ? NULL : p;
+
+	if (!parent || parent->pgrp == pgrp || parent->session != p->session ||
+	    !will_become_orphaned(pgrp, ignored) || !has_stopped_jobs(pgrp))
+		return;
+	for (int sig = SIGHUP; sig; sig = sig == SIGHUP ? SIGCONT : 0)
+		list_for_each_entry_safe(m, n, &pgrp->tasks[PIDTYPE_PGID], pgrp_node) {
+			siginfo_t si;
+
+			if (m->state != PROC_ALIVE)
+				continue;
+			signal_info_user(&si, sig, SI_KERNEL, NULL, m->leader);
+			send_signal(sig, &si, m->leader, true, SEND_FORCE);
+		}
+}
+
 static void forget_original_parent(struct process *father)
 {
 	struct process *c, *n;
@@ -100,6 +155,8 @@ static void forget_original_parent(struct process *father)
 		c->exit_signal = SIGCHLD;	/* "we don't want people slaying init" */
 		if (c->state == PROC_ZOMBIE && do_notify_parent(c, c->exit_signal))
 			release_process(c);
+		else
+			kill_orphaned_pgrp(c, father);
 	}
 }
 
@@ -130,6 +187,7 @@ static void exit_notify(struct process *p)
 	if (p->group_exit)
 		p->exit_status = p->group_exit_code;
 	forget_original_parent(p);
+	kill_orphaned_pgrp(p, NULL);
 	p->state = PROC_ZOMBIE;
 	if (was_init)
 		zap_pid_ns(p->pid_ns);

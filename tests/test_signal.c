@@ -320,6 +320,12 @@ START_TEST(test_signal_init)
 }
 END_TEST
 
+START_TEST(test_signal_orphan)
+{
+	signals_same("orphan");
+}
+END_TEST
+
 Suite *suite_signal(void)
 {
 	Suite *s = suite_create("signal");
@@ -350,6 +356,7 @@ Suite *suite_signal(void)
 	tcase_add_test(tc, test_signal_storm);
 	tcase_add_test(tc, test_signal_exec);
 	tcase_add_test(tc, test_signal_init);
+	tcase_add_test(tc, test_signal_orphan);
 	tcase_set_timeout(tc, 90);
 	suite_add_tcase(s, tc);
 	return s;

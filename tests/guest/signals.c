@@ -3311,6 +3311,96 @@ static void sec_exec2(void)
 
 /* ---- init: the namespace's pid 1 ----------------------------------------- */
 
+/* ---- orphan: a stopped job whose group is orphaned gets SIGHUP, SIGCONT -- */
+
+static int orphan_fd = -1;
+
+static void h_orphan(int s)
+{
+	char c = s == SIGHUP ? 'H' : s == SIGCONT ? 'C' : '?';
+
+	if (write(orphan_fd, &c, 1) < 0)
+		_exit(3);
+}
+
+static void sec_orphan(void)
+{
+	int p[2], st;
+	char buf[8] = { 0 };
+	ssize_t n;
+	pid_t c;
+
+	/* c leads a session of its own; its child e leads a group there, in
+	 * which e's child d stops. When e exits, d goes to pid 1, in another
+	 * session: d's group has no link left inside the session, and a
+	 * stopped member (POSIX 3.2.2.2). */
+	xpipe(p);
+	if ((c = xfork()) == 0) {
+		pid_t e;
+
+		close(p[0]);
+		setsid();
+		if ((e = xfork()) == 0) {
+			pid_t d;
+
+			setpgid(0, 0);
+			if ((d = xfork()) == 0) {
+				orphan_fd = p[1];
+				on(SIGHUP, h_orphan, 0);
+				on(SIGCONT, h_orphan, 0);
+				raise(SIGSTOP);
+				_exit(0);	/* continued: what arrived is written */
+			}
+			if (waitpid(d, &st, WUNTRACED) != d || !WIFSTOPPED(st))
+				_exit(2);
+			_exit(0);
+		}
+		close(p[1]);
+		_exit(waitpid(e, &st, 0) == e && WIFEXITED(st) ? WEXITSTATUS(st) : 4);
+	}
+	close(p[1]);
+	xwait(c, &st, 0);
+	printf("session leader: %s\n", status_str(st));
+	n = read(p[0], buf, sizeof(buf) - 1);
+	printf("the orphaned stopped child got: %s\n", n > 0 ? buf : "nothing");
+	close(p[0]);
+	/* It is pid 1's child now: reap it. */
+	while (waitpid(-1, &st, 0) > 0)
+		printf("reaped: %s\n", status_str(st));
+
+	/* A group that is not orphaned: nothing. c stays in our session. */
+	xpipe(p);
+	if ((c = xfork()) == 0) {
+		pid_t d;
+
+		close(p[0]);
+		setpgid(0, 0);
+		if ((d = xfork()) == 0) {
+			orphan_fd = p[1];
+			on(SIGHUP, h_orphan, 0);
+			on(SIGCONT, h_orphan, 0);
+			raise(SIGSTOP);
+			_exit(0);
+		}
+		if (waitpid(d, &st, WUNTRACED) != d || !WIFSTOPPED(st))
+			_exit(2);
+		_exit(0);
+	}
+	close(p[1]);
+	xwait(c, &st, 0);
+	{
+		struct pollfd pf = { .fd = p[0], .events = POLLIN };
+
+		printf("a child in a group with a link outside, within 300 ms: %s\n",
+		       poll(&pf, 1, 300) > 0 ? "signalled" : "nothing");
+	}
+	/* Continue and reap it. */
+	kill(-1, SIGCONT);
+	while (waitpid(-1, &st, 0) > 0)
+		printf("reaped: %s\n", status_str(st));
+	close(p[0]);
+}
+
 static void sec_init(void)
 {
 	pid_t c;
@@ -3393,6 +3483,7 @@ static const struct {
 	{ "exec", sec_exec },
 	{ "exec2", sec_exec2 },	/* run by exec */
 	{ "init", sec_init },
+	{ "orphan", sec_orphan },
 };
 
 int main(int argc, char **argv)
