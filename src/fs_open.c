@@ -59,8 +59,16 @@
 
 bool nd_is_device(const struct nameidata *nd, char *host, size_t len)
 {
+	unsigned n;
+	char c;
+
 	if (nd->mnt->kind != MNT_DEV || !nd->exists || !S_ISREG(nd->st.st_mode))
 		return false;
+	/* A guest pty's slave (tty.c made the placeholder). */
+	if (sscanf(nd->rel, "pts/%u%c", &n, &c) == 1) {
+		snprintf(host, len, "/dev/pts/%u", n);
+		return true;
+	}
 	for (int i = 0; dev_names[i]; i++)
 		if (!strcmp(nd->rel, dev_names[i])) {
 			snprintf(host, len, "/dev/%s", dev_names[i]);
@@ -342,8 +350,12 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 				const char *ctty = tty_of(t);
 
 				r = ctty ? open_device(t, ctty, flags) : -ENXIO;
+			} else if (!strncmp(host, "/dev/pts/", 9) && !tty_pts_guests(t, host)) {
+				r = -EIO;	/* its master is closed: a gone pty */
 			} else {
 				r = open_device(t, host, flags);
+				if (r >= 0 && !strcmp(host, "/dev/ptmx"))
+					tty_pts_made(nd->mnt, t, (int)r);
 			}
 			goto out;
 		}

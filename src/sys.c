@@ -115,16 +115,25 @@ long sys_setpgid(struct task *t, struct sysc *sc)
 }
 
 /* setsid(): fails when the caller already leads a process group. */
+static void setsid_exit(struct task *t, struct sysc *sc)
+{
+	sc->ret = process_tgid_nr_ns(t->proc, task_active_pid_ns(t));
+}
+
 long sys_setsid(struct task *t, struct sysc *sc)
 {
 	struct process *p = t->proc;
 
-	(void)sc;
 	if (pid_process(p->tgid, PIDTYPE_PGID))
 		return -EPERM;
 	change_pid(p, PIDTYPE_SID, p->tgid);
 	change_pid(p, PIDTYPE_PGID, p->tgid);
-	return process_tgid_nr_ns(p, task_active_pid_ns(t));
+	/* The host's setsid too: a new session has no controlling terminal,
+	 * and can take one (TIOCSCTTY on a guest pty). The guest sees its own
+	 * number (and umk's verdict: the first guest already leads a host
+	 * session, where the host says EPERM). */
+	sc->on_exit = setsid_exit;
+	return SYSC_NATIVE;
 }
 
 long sys_uname(struct task *t, struct sysc *sc)

@@ -29,6 +29,10 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <dirent.h>
+#include "umk/fs.h"
+#include "umk/mount.h"
 #include "umk/loop.h"
 #include "umk/signal.h"
 #include "umk/tty.h"
@@ -196,8 +200,21 @@ static void from_guests(void *arg)
 
 void tty_start(void)
 {
+	struct mount *dev = mount_at("/dev");
+	unsigned n;
+
 	if (!tty.active)
 		return;
+	/* The relay's slave has a name in the guest's /dev/pts (ttyname). */
+	if (dev && dev->kind == MNT_DEV && sscanf(tty.slave, "/dev/pts/%u", &n) == 1) {
+		char name[32];
+		int f;
+
+		snprintf(name, sizeof(name), "pts/%u", n);
+		f = openat(dev->fd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0620);
+		if (f >= 0)
+			close(f);
+	}
 	if (loop_watch(tty.user, from_user, NULL) < 0 ||
 	    loop_watch(tty.master, from_guests, NULL) < 0)
 		umk_log("cannot relay the terminal: %s", strerror(errno));
@@ -227,23 +244,24 @@ void tty_drain(void)
 }
 
 /*
- * A keyboard signal the pty sent to every guest: the guest session's
- * foreground process group takes it, the others drop it. True: drop.
+ * A keyboard signal a terminal sent to a host process group (every guest of
+ * a guest session shares one): the guest session's foreground process group
+ * takes it, the others drop it. True: drop.
  */
 bool tty_signal_dropped(struct task *t, int sig, const siginfo_t *si)
 {
-	struct process *init = kernel.init, *p = t->proc;
+	struct process *p = t->proc;
 	struct pid *fg;
 
-	if (!tty.active || si->si_code != SI_KERNEL || !init)
+	if (si->si_code != SI_KERNEL)
 		return false;
 	if (sig != SIGINT && sig != SIGQUIT && sig != SIGTSTP && sig != SIGWINCH)
 		return false;
-	if (p->session != init->session)
-		return true;	/* another session: not its terminal */
-	fg = init->session->tty_pgrp;
+	/* The terminal signalled the host group: the guest session's
+	 * foreground group (as TIOCSPGRP recorded it) takes it. */
+	fg = p->session->tty_pgrp;
 	if (!fg || !pid_process(fg, PIDTYPE_PGID))
-		fg = init->session;	/* the leader's group has the terminal */
+		fg = p->session;	/* the leader's group has the terminal */
 	return p->pgrp != fg;
 }
 
@@ -255,4 +273,86 @@ const char *tty_of(struct task *t)
 	if (!kernel.init || t->proc->session != kernel.init->session)
 		return NULL;
 	return tty.slave;
+}
+
+/*
+ * Guest ptys. A guest that opens /dev/ptmx gets the host's; its slave
+ * appears in the guest's /dev/pts as a placeholder that opens the host's
+ * /dev/pts/N. A number comes back to the host once the master is closed,
+ * and may then be another user's pty: a slave opens only while a guest
+ * still holds its master (or it is the relay's own).
+ */
+void tty_pts_made(struct mount *dev, struct task *t, int guest_fd)
+{
+	int fd = guest_fd_get(t, guest_fd);
+	char name[32];
+	unsigned n;
+
+	if (fd < 0)
+		return;
+	if (ioctl(fd, TIOCGPTN, &n) == 0) {
+		int f;
+
+		snprintf(name, sizeof(name), "pts/%u", n);
+		f = openat(dev->fd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0620);
+		if (f >= 0)
+			close(f);
+	}
+	close(fd);
+}
+
+static bool holds_master(pid_t host_pid, unsigned want)
+{
+	char dir[64], link[352], target[64];
+	bool found = false;
+	struct dirent *e;
+	int pidfd;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", host_pid);
+	if (!(d = opendir(dir)))
+		return false;
+	pidfd = (int)syscall(SYS_pidfd_open, host_pid, 0);
+	while (!found && pidfd >= 0 && (e = readdir(d))) {
+		ssize_t k;
+		int fd;
+		unsigned n;
+
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		k = readlink(link, target, sizeof(target) - 1);
+		if (k <= 0)
+			continue;
+		target[k] = '\0';
+		if (strcmp(target, "/dev/ptmx") && strcmp(target, "/dev/pts/ptmx"))
+			continue;
+		fd = (int)syscall(SYS_pidfd_getfd, pidfd, atoi(e->d_name), 0);
+		if (fd < 0)
+			continue;
+		found = ioctl(fd, TIOCGPTN, &n) == 0 && n == want;
+		close(fd);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	closedir(d);
+	return found;
+}
+
+static int holds_master_fn(struct task *t, void *arg)
+{
+	unsigned *want = arg;
+
+	return t->proc->leader == t && t->state != TASK_DEAD &&
+	       holds_master(t->proc->host_tgid, *want);
+}
+
+bool tty_pts_guests(struct task *t, const char *host)
+{
+	unsigned n;
+
+	(void)t;
+	if (tty.active && !strcmp(host, tty.slave))
+		return true;
+	if (sscanf(host, "/dev/pts/%u", &n) != 1)
+		return false;
+	return for_each_task(holds_master_fn, &n) != 0;
 }

@@ -256,6 +256,33 @@ START_TEST(test_tty_restored_after_sigterm)
 }
 END_TEST
 
+/* A guest's own pty: /dev/ptmx, the slave as a child's controlling
+ * terminal, a line, the interrupt character, a resize. Natively the chroot
+ * gets the host's /dev (rbind, in a mount namespace of its own). */
+START_TEST(test_tty_guest_pty)
+{
+	char cmd[8400];
+	const char *root = harness_root();
+	struct run_result nat, umk;
+
+	if (!harness_is_root())
+		return;
+	snprintf(cmd, sizeof(cmd),
+		 "mount --rbind /dev %s/dev && exec /usr/sbin/chroot %s /usr/local/bin/ptyguest",
+		 root, root);
+	snprintf(mount_proc, sizeof(mount_proc), "--mount-proc=%s/proc", root);
+	ck_assert_int_eq(h_run(&nat, 0, 30, NULL, ARGV("/usr/bin/unshare", "-pfm", mount_proc,
+							  "/bin/sh", "-c", cmd)), 0);
+	ck_assert_msg(nat.code == 0 && strstr(nat.out, "child: exited 0"), "native: %s%s", nat.out,
+		      nat.err);
+	ck_assert_int_eq(h_umk(&umk, 0, 30, NULL, ARGV("/usr/local/bin/ptyguest")), 0);
+	ck_assert_msg(!strcmp(nat.out, umk.out) && umk.code == 0,
+		      "--- native:\n%s--- umk (exit %d):\n%s%s", nat.out, umk.code, umk.out, umk.err);
+	h_free(&nat);
+	h_free(&umk);
+}
+END_TEST
+
 Suite *suite_tty(void)
 {
 	Suite *s = suite_create("tty");
@@ -266,6 +293,7 @@ Suite *suite_tty(void)
 	tcase_add_test(tc, test_tty_ctrl_c_foreground_only);
 	tcase_add_test(tc, test_tty_winch);
 	tcase_add_test(tc, test_tty_restored_after_sigterm);
+	tcase_add_test(tc, test_tty_guest_pty);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
