@@ -172,6 +172,42 @@ static void write_all(int fd, const char *buf, size_t n)
 	}
 }
 
+/*
+ * The user's terminal is gone: a hangup, as the kernel's __tty_hangup()
+ * gives the session of a terminal that hangs up: SIGHUP and SIGCONT to its
+ * foreground group and its leader (from outside the guests: it reaches the
+ * leader, pid 1, even unhandled, so that the guests end with the terminal).
+ */
+static void hangup(void)
+{
+	struct process *init = kernel.init, *m, *n;
+	struct pid *fg;
+
+	loop_unwatch(tty.user);
+	if (!init || init->state != PROC_ALIVE)
+		return;
+	fg = init->session->tty_pgrp;
+	if (!fg || !pid_process(fg, PIDTYPE_PGID))
+		fg = init->session;
+	for (int sig = SIGHUP; sig; sig = sig == SIGHUP ? SIGCONT : 0) {
+		list_for_each_entry_safe(m, n, &fg->tasks[PIDTYPE_PGID], pgrp_node) {
+			siginfo_t si;
+
+			if (m->state != PROC_ALIVE || m == init)
+				continue;
+			signal_info_user(&si, sig, SI_KERNEL, NULL, m->leader);
+			send_signal(sig, &si, m->leader, true, SEND_FORCE | SEND_OUTSIDE);
+		}
+		if (init->state == PROC_ALIVE) {
+			siginfo_t si;
+
+			signal_info_user(&si, sig, SI_KERNEL, NULL, init->leader);
+			send_signal(sig, &si, init->leader, true, SEND_FORCE | SEND_OUTSIDE);
+		}
+	}
+	signal_run_wakeups();
+}
+
 static void from_user(void *arg)
 {
 	char buf[4096];
@@ -182,7 +218,7 @@ static void from_user(void *arg)
 	if (n > 0)
 		write_all(tty.master, buf, (size_t)n);
 	else if (n == 0 || (errno != EAGAIN && errno != EINTR))
-		loop_unwatch(tty.user);	/* the user's terminal is gone */
+		hangup();
 }
 
 static void from_guests(void *arg)

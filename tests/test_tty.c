@@ -175,7 +175,9 @@ START_TEST(test_tty_ctrl_z)
 {
 	static const struct step s[] = {
 		{ "sleep 100\n", 0, 0 }, { "\032", 2, 300 }, { "jobs\n", 3, 0 },
-		{ "bg\n", 4, 0 }, { "kill %1\n", 5, 0 }, { "wait; echo rc=$?\n", 6, 0 },
+		/* One line, so that the job's end is reported before the
+		 * prompt, whatever the timing. */
+		{ "bg\n", 4, 0 }, { "kill %1; wait %1; echo rc=$?\n", 5, 0 },
 		{ "exit\n", 0, 0 }, { NULL, 0, 0 },
 	};
 
@@ -283,6 +285,40 @@ START_TEST(test_tty_guest_pty)
 }
 END_TEST
 
+/* No terminal: an interactive shell reads its commands from a pipe, and
+ * job control is off (the same words on stderr as natively). */
+START_TEST(test_tty_none)
+{
+	static const char in[] = "echo hi\nfalse\necho done $?\n";
+	struct run_result nat, umk;
+	const char *nargv[8];
+
+	if (!harness_is_root())
+		return;
+	native_argv(nargv);
+	/* The native shell gets the same prompt through busybox env. */
+	nargv[5] = "/usr/bin/env";
+	nargv[6] = "PS1=$ ";
+	nargv[7] = NULL;
+	{
+		const char *a[10];
+
+		memcpy(a, nargv, 7 * sizeof(*a));
+		a[7] = "/bin/sh";
+		a[8] = "-i";
+		a[9] = NULL;
+		ck_assert_int_eq(h_run(&nat, 0, 30, in, a), 0);
+	}
+	ck_assert_int_eq(h_run(&umk, 0, 30, in, ARGV(harness_umk(), "run", "--root", harness_root(),
+						      "--env", "PS1=$ ", "/bin/sh", "-i")), 0);
+	ck_assert_msg(!strcmp(nat.out, umk.out) && !strcmp(nat.err, umk.err) && nat.code == umk.code,
+		      "--- native (%d):\n%s%s--- umk (%d):\n%s%s", nat.code, nat.out, nat.err,
+		      umk.code, umk.out, umk.err);
+	h_free(&nat);
+	h_free(&umk);
+}
+END_TEST
+
 Suite *suite_tty(void)
 {
 	Suite *s = suite_create("tty");
@@ -294,6 +330,7 @@ Suite *suite_tty(void)
 	tcase_add_test(tc, test_tty_winch);
 	tcase_add_test(tc, test_tty_restored_after_sigterm);
 	tcase_add_test(tc, test_tty_guest_pty);
+	tcase_add_test(tc, test_tty_none);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
