@@ -5,9 +5,10 @@
  * included; not after SIGKILL).
  *
  * The first guest is, on the host, the leader of a new session whose
- * controlling terminal is the pty's slave; every guest stays in its host
- * process group. Keystrokes reach the pty's line discipline, which signals
- * the pty's foreground group: on the host, every guest. Those signals
+ * controlling terminal is the pty's slave, and every guest of its session
+ * shares its host process group (a guest's setsid makes a host session
+ * too). Keystrokes reach the pty's line discipline, which signals the pty's
+ * foreground group: on the host, every guest of the session. Those signals
  * (SIGINT, SIGQUIT, SIGTSTP, SIGWINCH, with si_code SI_KERNEL) are umk's
  * to place: a guest outside the guest session's foreground process group
  * (the one TIOCSPGRP chose) drops them, so Ctrl-C and Ctrl-Z reach the
