@@ -129,6 +129,30 @@ static long open_magic_path(struct task *t, const struct nameidata *nd, uint64_t
 	return r;
 }
 
+/*
+ * One of the guest's /dev devices (host is the host's name for it), with
+ * what terminals need (tty.c): /dev/tty is the opener's controlling
+ * terminal (the guests' pty when umk relays one, else umk's own, which the
+ * guests share); a new pty's slave gets its name in the guest's /dev/pts;
+ * a slave opens only while a guest holds its master.
+ */
+static long open_guest_device(struct task *t, const char *host, uint64_t flags)
+{
+	long r;
+
+	if (!strcmp(host, "/dev/tty")) {
+		const char *ctty = tty_of(t);
+
+		return ctty ? open_device(t, ctty, flags) : -ENXIO;
+	}
+	if (!strncmp(host, "/dev/pts/", 9) && !tty_pts_guests(t, host))
+		return -EIO;	/* its master is closed: a gone pty */
+	r = open_device(t, host, flags);
+	if (r >= 0 && !strcmp(host, "/dev/ptmx"))
+		tty_pts_made(t, (int)r);
+	return r;
+}
+
 /* A device node: the host device with that number among /dev's, or ENXIO. */
 static long open_rdev(struct task *t, mode_t mode, dev_t rdev, uint64_t flags)
 {
@@ -138,16 +162,9 @@ static long open_rdev(struct task *t, mode_t mode, dev_t rdev, uint64_t flags)
 		{ 5, 2, "/dev/ptmx" },
 	};
 
-	/* /dev/tty is the opener's controlling terminal: the guests' pty
-	 * when umk relays one (tty.c), else umk's own, which the guests share. */
-	if (S_ISCHR(mode) && major(rdev) == 5 && minor(rdev) == 0) {
-		const char *ctty = tty_of(t);
-
-		return ctty ? open_device(t, ctty, flags) : -ENXIO;
-	}
 	for (size_t i = 0; S_ISCHR(mode) && i < sizeof(safe) / sizeof(safe[0]); i++)
 		if (major(rdev) == safe[i].maj && minor(rdev) == safe[i].min)
-			return open_device(t, safe[i].path, flags);
+			return open_guest_device(t, safe[i].path, flags);
 	return -ENXIO;
 }
 
@@ -345,18 +362,7 @@ static long do_open(struct task *t, struct sysc *sc, int dirfd, uint64_t upath, 
 			goto out;
 		}
 		if (nd_is_device(nd, host, sizeof(host))) {
-			if (!strcmp(host, "/dev/tty")) {
-				/* The opener's controlling terminal (see open_rdev). */
-				const char *ctty = tty_of(t);
-
-				r = ctty ? open_device(t, ctty, flags) : -ENXIO;
-			} else if (!strncmp(host, "/dev/pts/", 9) && !tty_pts_guests(t, host)) {
-				r = -EIO;	/* its master is closed: a gone pty */
-			} else {
-				r = open_device(t, host, flags);
-				if (r >= 0 && !strcmp(host, "/dev/ptmx"))
-					tty_pts_made(nd->mnt, t, (int)r);
-			}
+			r = open_guest_device(t, host, flags);
 			goto out;
 		}
 		if (fakeroot_is_db(nd->mnt, &nd->st)) {

@@ -235,23 +235,31 @@ static void from_guests(void *arg)
 		loop_unwatch(tty.master);	/* every slave is closed (EIO) */
 }
 
-void tty_start(void)
+/* Host pty n gets its placeholder in the guest's /dev/pts (fs_open.c's
+ * nd_is_device maps it to the host's /dev/pts/n). */
+static void pts_name(unsigned n)
 {
 	struct mount *dev = mount_at("/dev");
+	char name[32];
+	int f;
+
+	if (!dev || dev->kind != MNT_DEV)
+		return;
+	snprintf(name, sizeof(name), "pts/%u", n);
+	f = openat(dev->fd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0620);
+	if (f >= 0)
+		close(f);
+}
+
+void tty_start(void)
+{
 	unsigned n;
 
 	if (!tty.active)
 		return;
 	/* The relay's slave has a name in the guest's /dev/pts (ttyname). */
-	if (dev && dev->kind == MNT_DEV && sscanf(tty.slave, "/dev/pts/%u", &n) == 1) {
-		char name[32];
-		int f;
-
-		snprintf(name, sizeof(name), "pts/%u", n);
-		f = openat(dev->fd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0620);
-		if (f >= 0)
-			close(f);
-	}
+	if (sscanf(tty.slave, "/dev/pts/%u", &n) == 1)
+		pts_name(n);
 	if (loop_watch(tty.user, from_user, NULL) < 0 ||
 	    loop_watch(tty.master, from_guests, NULL) < 0)
 		umk_log("cannot relay the terminal: %s", strerror(errno));
@@ -319,22 +327,15 @@ const char *tty_of(struct task *t)
  * and may then be another user's pty: a slave opens only while a guest
  * still holds its master (or it is the relay's own).
  */
-void tty_pts_made(struct mount *dev, struct task *t, int guest_fd)
+void tty_pts_made(struct task *t, int guest_fd)
 {
 	int fd = guest_fd_get(t, guest_fd);
-	char name[32];
 	unsigned n;
 
 	if (fd < 0)
 		return;
-	if (ioctl(fd, TIOCGPTN, &n) == 0) {
-		int f;
-
-		snprintf(name, sizeof(name), "pts/%u", n);
-		f = openat(dev->fd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0620);
-		if (f >= 0)
-			close(f);
-	}
+	if (ioctl(fd, TIOCGPTN, &n) == 0)
+		pts_name(n);
 	close(fd);
 }
 

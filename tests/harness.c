@@ -272,3 +272,58 @@ void h_expect_same(const char *const guest_argv[])
 	h_expect_umk(guest_argv, nat.out, nat.code);
 	h_free(&nat);
 }
+
+#define MSG_MAX 3000	/* of the diff in a failure message */
+
+/* A unified diff of a and b (diff(1) on two temporary files), or NULL. */
+static char *udiff(const char *a, const char *b)
+{
+	char fa[] = "/tmp/umk-native.XXXXXX", fb[] = "/tmp/umk-umk.XXXXXX";
+	int da = mkstemp(fa), db = mkstemp(fb);
+	struct run_result r;
+	char *out = NULL;
+
+	if (da < 0 || db < 0)
+		goto out;
+	if (write(da, a, strlen(a)) != (ssize_t)strlen(a) ||
+	    write(db, b, strlen(b)) != (ssize_t)strlen(b))
+		goto out;
+	if (h_run(&r, 0, 10, NULL, ARGV("/usr/bin/diff", "-u", "--label", "native", "--label",
+					"umk", fa, fb)) == 0) {
+		out = r.out;
+		r.out = NULL;
+		h_free(&r);
+	}
+out:
+	if (da >= 0) {
+		close(da);
+		unlink(fa);
+	}
+	if (db >= 0) {
+		close(db);
+		unlink(fb);
+	}
+	return out;
+}
+
+void h_check_same_output(const char *what, const struct run_result *nat,
+			 const struct run_result *umk)
+{
+	char *d;
+
+	ck_assert_msg(!umk->timed_out, "%s: umk timed out\n--- stdout:\n%s--- stderr:\n%s", what,
+		      umk->out, umk->err);
+	if (umk->code == nat->code && !strcmp(umk->out, nat->out))
+		return;
+	/* Both outputs in full on stderr; the diff (Check limits a message
+	 * to a few KiB) in the failure. */
+	d = udiff(nat->out, umk->out);
+	fprintf(stderr, "==== %s: native stdout (exit %d)\n%s==== %s: umk stdout (exit %d)\n%s"
+		"==== umk stderr\n%s", what, nat->code, nat->out, what, umk->code, umk->out,
+		umk->err);
+	if (d && strlen(d) > MSG_MAX)
+		strcpy(d + MSG_MAX - 16, "\n[...]\n");
+	ck_abort_msg("%s: umk differs from Linux (exit %d, native %d; both outputs on stderr)\n%s",
+		     what, umk->code, nat->code, d ? d : "(no diff)\n");
+	free(d);
+}

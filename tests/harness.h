@@ -38,6 +38,11 @@ void h_expect_same(const char *const guest_argv[]);
 /* Under umk (caller and nobody): stdout equals expect and exit code is code. */
 void h_expect_umk(const char *const guest_argv[], const char *expect, int code);
 
+/* umk's stdout and exit status must be the native run's; else the test
+ * fails with a diff (what names the run in messages). */
+void h_check_same_output(const char *what, const struct run_result *nat,
+			 const struct run_result *umk);
+
 #define ARGV(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 #endif

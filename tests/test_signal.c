@@ -27,46 +27,13 @@
 
 #define SIGNALS "/usr/local/bin/signals"
 #define TIMEOUT 30
-#define MSG_MAX 3000	/* of the diff in a failure message */
-
-/* A unified diff of a and b (diff(1) on two temporary files), or NULL. */
-static char *udiff(const char *a, const char *b)
-{
-	char fa[] = "/tmp/signals-native.XXXXXX", fb[] = "/tmp/signals-umk.XXXXXX";
-	int da = mkstemp(fa), db = mkstemp(fb);
-	struct run_result r;
-	char *out = NULL;
-
-	if (da < 0 || db < 0)
-		goto out;
-	if (write(da, a, strlen(a)) != (ssize_t)strlen(a) ||
-	    write(db, b, strlen(b)) != (ssize_t)strlen(b))
-		goto out;
-	if (h_run(&r, 0, 10, NULL, ARGV("/usr/bin/diff", "-u", "--label", "native", "--label",
-					"umk", fa, fb)) == 0) {
-		out = r.out;
-		r.out = NULL;
-		h_free(&r);
-	}
-out:
-	if (da >= 0) {
-		close(da);
-		unlink(fa);
-	}
-	if (db >= 0) {
-		close(db);
-		unlink(fb);
-	}
-	return out;
-}
 
 /* Run `signals section` natively and under umk: the native run must have
  * worked, and umk's stdout and exit status must equal it. */
 static void signals_same(const char *section)
 {
 	struct run_result nat, umk;
-	char head[64];
-	char *d;
+	char head[64], what[64];
 
 	ck_assert_int_eq(h_native(&nat, TIMEOUT, ARGV(SIGNALS, section)), 0);
 	ck_assert_msg(!nat.timed_out, "signals %s: native run timed out", section);
@@ -82,21 +49,8 @@ static void signals_same(const char *section)
 		      section, nat.code, nat.out, nat.err);
 
 	ck_assert_int_eq(h_umk(&umk, 0, TIMEOUT, NULL, ARGV(SIGNALS, section)), 0);
-	ck_assert_msg(!umk.timed_out, "signals %s: umk timed out\n--- stdout:\n%s--- stderr:\n%s",
-		      section, umk.out, umk.err);
-	if (umk.code != nat.code || strcmp(umk.out, nat.out)) {
-		/* Both outputs in full on stderr; the diff (Check limits a
-		 * message to a few KiB) in the failure. */
-		d = udiff(nat.out, umk.out);
-		fprintf(stderr, "==== signals %s: native stdout (exit %d)\n%s"
-			"==== signals %s: umk stdout (exit %d)\n%s==== umk stderr\n%s",
-			section, nat.code, nat.out, section, umk.code, umk.out, umk.err);
-		if (d && strlen(d) > MSG_MAX)
-			strcpy(d + MSG_MAX - 16, "\n[...]\n");
-		ck_abort_msg("signals %s: umk differs from Linux (exit %d, native %d; both outputs "
-			     "on stderr)\n%s", section, umk.code, nat.code, d ? d : "(no diff)\n");
-		free(d);
-	}
+	snprintf(what, sizeof(what), "signals %s", section);
+	h_check_same_output(what, &nat, &umk);
 	h_free(&nat);
 	h_free(&umk);
 }

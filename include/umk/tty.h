@@ -20,9 +20,8 @@ void tty_drain(void);
 bool tty_active(void);
 /* The host path that is t's /dev/tty, or NULL (no controlling terminal). */
 const char *tty_of(struct task *t);
-struct mount;
 /* A guest opened /dev/ptmx (its guest_fd): its slave appears in /dev/pts. */
-void tty_pts_made(struct mount *dev, struct task *t, int guest_fd);
+void tty_pts_made(struct task *t, int guest_fd);
 /* May a guest open this host /dev/pts/N (a guest holds its master)? */
 bool tty_pts_guests(struct task *t, const char *host);
 /* A keyboard signal for a guest outside the foreground group: drop it. */
