@@ -4,9 +4,13 @@
  *
  * At the seccomp stop umk validates the flags the way copy_process() does and
  * rewrites the call into a host clone() that:
- *  - always carries CLONE_PARENT, so every guest process is a host child of
- *    umk (umk reaps every host zombie; the guest-visible parent is umk's
- *    business, not the host's);
+ *  - makes the host parent the guest's (the caller, or with CLONE_PARENT its
+ *    parent), so that the host's process groups and sessions have the
+ *    guests' shape: the terminal decides orphaned groups from real parents
+ *    (tty.c). The host exit signal is always SIGCHLD, which every guest
+ *    ignores on the host: once umk, the tracer, has reaped a child, its
+ *    host parent releases it at once (wait_task_zombie's EXIT_TRACE path),
+ *    and no host SIGCHLD reaches a guest (umk sends the guest's own);
  *  - never carries CLONE_UNTRACED, CLONE_PTRACE, CLONE_NEW*, CLONE_INTO_CGROUP
  *    or set_tid, which would escape umk;
  *  - never carries CLONE_PARENT_SETTID / CLONE_CHILD_SETTID, because the host
@@ -118,7 +122,6 @@ static long do_clone(struct task *t, struct sysc *sc, uint64_t flags, int exit_s
 		return r;
 	host = flags & ~(CLONE_UNTRACED | CLONE_PTRACE | CLONE_NS_ALL | CLONE_PARENT_SETTID |
 			 CLONE_CHILD_SETTID | CSIGNAL | CLONE_DETACHED);
-	host |= CLONE_PARENT;
 	if (!(flags & CLONE_THREAD))
 		host |= SIGCHLD;
 	sc->u.clone.flags = flags;

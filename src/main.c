@@ -26,6 +26,7 @@
 #include "umk/oom.h"
 #include "umk/pcache.h"
 #include "umk/launch.h"
+#include "umk/jobctl.h"
 #include "umk/tty.h"
 #include "umk/cow.h"
 #include "umk/mm.h"
@@ -402,6 +403,10 @@ static int cmd_run(int argc, char **argv)
 		if (!t)
 			umk_die(UMK_EXIT_FAILURE, "cannot allocate the guest's pid 1");
 		t->state = TASK_RUNNING;
+		/* As the launch child left the host (launch.c): on the relay, the
+		 * first guest's session is a host session of its own. */
+		t->proc->host_ttsig = jobctl_initial_ttsig(kernel.init_blocked, kernel.init_ignored);
+		t->proc->session->host_session = tty_active();
 	}
 	tty_start();
 	status = loop_run(sfd);

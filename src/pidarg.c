@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <linux/sockios.h>
 #include "umk/handlers.h"
+#include "umk/jobctl.h"
 #include "umk/pidfd.h"
 #include "umk/seccomp.h"
 #include "umk/mm.h"
@@ -287,73 +288,17 @@ long sys_fcntl(struct task *t, struct sysc *sc)
 	return SYSC_NATIVE;
 }
 
-/*
- * Terminal process-group ioctls. Guests are not yet host process groups (the
- * terminal issue decides how they will be), so umk keeps each session's
- * foreground group itself: tcsetpgrp to a group of the caller's session is
- * recorded, tcgetpgrp reports it (by default the caller's own group, so a
- * shell does not think it is in the background). The host still checks that
- * the fd is a terminal (ENOTTY otherwise), through the native TIOCGPGRP.
- */
-static pid_t tty_fg(struct task *t)
-{
-	struct pid *sid = t->proc->session;
-	struct pid *pg = sid->tty_pgrp && pid_process(sid->tty_pgrp, PIDTYPE_PGID)
-				 ? sid->tty_pgrp : t->proc->pgrp;
-
-	return pid_nr_ns(pg, task_active_pid_ns(t));
-}
-
-static void tty_pgrp_exit(struct task *t, struct sysc *sc)
-{
-	uint32_t cmd = (uint32_t)sc->orig_args[1];
-	pid_t v;
-
-	if (sc->ret != 0)
-		return;	/* not a terminal, bad fd... as the host said */
-	if (cmd == TIOCSPGRP) {
-		struct pid *pg = find_pid_ns((pid_t)sc->u.data[0], task_active_pid_ns(t));
-		struct process *g = pid_process(pg, PIDTYPE_PGID);
-
-		if (!g) {
-			sc->ret = -ESRCH;
-		} else if (g->session != t->proc->session) {
-			sc->ret = -EPERM;
-		} else {
-			put_pid(t->proc->session->tty_pgrp);
-			t->proc->session->tty_pgrp = get_pid(pg);
-		}
-		return;
-	}
-	v = cmd == TIOCGSID ? pid_nr_ns(t->proc->session, task_active_pid_ns(t)) : tty_fg(t);
-	copy_to_guest(t, sc->orig_args[2], &v, sizeof(v));
-}
-
 long sys_ioctl(struct task *t, struct sysc *sc)
 {
 	uint32_t cmd = (uint32_t)sc->args[1];
-	int32_t pgid;
 
 	if (seccomp_native_cmd(SYS_ioctl, cmd))
 		return SYSC_NATIVE;
 	switch (cmd) {
 	case TIOCGPGRP:
 	case TIOCGSID:
-		sc->on_exit = tty_pgrp_exit;
-		return SYSC_NATIVE;
 	case TIOCSPGRP:
-		if (copy_from_guest(t, &pgid, sc->args[2], sizeof(pgid)))
-			return -EFAULT;
-		if (pgid < 0)
-			return -EINVAL;
-		/* The host only checks the terminal: it reads the foreground group
-		 * into the same buffer (harmless: umk rewrites nothing there). */
-		sc->u.data[0] = (uint64_t)pgid;
-		sc->args[1] = TIOCGPGRP;
-		sc->args[2] = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE - 16;
-		sc->args_dirty = true;
-		sc->on_exit = tty_pgrp_exit;
-		return SYSC_NATIVE;
+		return jobctl_tty_ioctl(t, sc);	/* guest numbers both ways */
 	default:	/* FIOSETOWN, SIOCSPGRP, FIOGETOWN, SIOCGPGRP: need real groups */
 		return -EINVAL;
 	}

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
+#include "umk/jobctl.h"
 #include "umk/mm.h"
 #include "umk/mount.h"
 #include "umk/oom.h"
@@ -124,14 +125,17 @@ static void gen_stat(FILE *f, struct task *reader, struct task *t, bool thread)
 	const struct mm_bounds *b = t->mm && p->state == PROC_ALIVE ? &t->mm->bounds : NULL;
 	pid_t ppid = p->parent ? process_tgid_nr_ns(p->parent, ns) : 0;
 
+	int tty_nr, tpgid;
+
 	host_stat(t->host_tid, h);
+	jobctl_stat_tty(reader, p, h[4], h[5], &tty_nr, &tpgid);
 	mem_of(t, &u);
-	fprintf(f, "%d (%s) %c %d %d %d 0 -1 %llu 0 0 0 0 %llu %llu %llu %llu 20 0 %d 0 %llu "
+	fprintf(f, "%d (%s) %c %d %d %d %d %d %llu 0 0 0 0 %llu %llu %llu %llu 20 0 %d 0 %llu "
 		"%llu %llu 18446744073709551615 %llu %llu 0 0 0 0 0 0 0 0 0 %d %llu 0 0 0 0 0 "
 		"%llu %llu 0 %llu %llu %llu %llu %d\n",
 		thread ? task_pid_nr_ns(t, ns) : process_tgid_nr_ns(p, ns),
 		thread ? t->comm : p->leader ? p->leader->comm : p->comm, task_state(t), ppid,
-		pid_nr_ns(p->pgrp, ns), pid_nr_ns(p->session, ns), h[6], h[11], h[12], h[13],
+		pid_nr_ns(p->pgrp, ns), pid_nr_ns(p->session, ns), tty_nr, tpgid, h[6], h[11], h[12], h[13],
 		h[14], p->nr_threads, h[19], (unsigned long long)u.vm,
 		(unsigned long long)((u.anon + u.file + u.shmem) / VMA_PAGE),
 		b ? (unsigned long long)b->start_code : 0, b ? (unsigned long long)b->end_code : 0,

@@ -16,6 +16,7 @@
 #include <sys/utsname.h>
 #include <linux/capability.h>
 #include "umk/handlers.h"
+#include "umk/jobctl.h"
 #include "umk/signal.h"
 #include "umk/syscall.h"
 #include "umk/uaccess.h"
@@ -111,12 +112,15 @@ long sys_setpgid(struct task *t, struct sysc *sc)
 	}
 	if (p->pgrp != pgrp)
 		change_pid(p, PIDTYPE_PGID, pgrp);
-	return 0;
+	/* A session on the host has its groups there too (jobctl.c). */
+	return jobctl_setpgid_host(t, sc, p, pgrp);
 }
 
 /* setsid(): fails when the caller already leads a process group. */
 static void setsid_exit(struct task *t, struct sysc *sc)
 {
+	/* The host made the session: its groups are mirrored from now on. */
+	t->proc->session->host_session = sc->ret > 0;
 	sc->ret = process_tgid_nr_ns(t->proc, task_active_pid_ns(t));
 }
 

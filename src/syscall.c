@@ -18,6 +18,7 @@
 #include "umk/arch.h"
 #include "umk/uaccess.h"
 #include "umk/inject.h"
+#include "umk/jobctl.h"
 #include "umk/launch.h"
 #include "umk/mm.h"
 #include "umk/loop.h"
@@ -118,6 +119,12 @@ static void run_handler(struct task *t)
 {
 	struct sysc *sc = &t->sys;
 	long ret = sc->desc->handler(t, sc);
+
+	/* The guest may now ignore or block SIGTTIN/SIGTTOU where the host
+	 * does not, or the reverse: the host's terminal must know. */
+	if (ret != SYSC_NATIVE && ret != SYSC_SLEEP && !sc->sigreturn && !sc->exec_done &&
+	    !t->inj.dead)
+		jobctl_sync_signals(t);
 
 	/* Injections ran: the thread now sits at the stub's marker stop, which
 	 * the guest's syscall is finished from like the original stop. */

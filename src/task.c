@@ -214,6 +214,7 @@ static struct task *task_alloc(pid_t host_tid, struct pid *pid)
 
 	t->host_tid = host_tid;
 	t->pid = pid;	/* takes the caller's reference */
+	pid->host_nr = host_tid;
 	list_init(&t->thread_node);
 	list_init(&t->wait_node);
 	list_init(&t->held_node);
@@ -324,6 +325,7 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	list_add_tail(&p->sibling, &parent->children);
 	p->has_child_subreaper = cp->has_child_subreaper || cp->is_child_subreaper;
 	p->dumpable = cp->dumpable;
+	p->host_ttsig = cp->host_ttsig;	/* the host copies dispositions too */
 	p->nofile_max = cp->nofile_max;
 	memcpy(p->comm, cp->comm, sizeof(p->comm));
 	p->personality = cp->personality;

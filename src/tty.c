@@ -33,6 +33,7 @@
 #include <sys/syscall.h>
 #include <dirent.h>
 #include "umk/fs.h"
+#include "umk/jobctl.h"
 #include "umk/mount.h"
 #include "umk/loop.h"
 #include "umk/signal.h"
@@ -298,8 +299,8 @@ bool tty_signal_dropped(struct task *t, int sig, const siginfo_t *si)
 	struct process *p = t->proc;
 	struct pid *fg;
 
-	if (si->si_code != SI_KERNEL)
-		return false;
+	if (si->si_code != SI_KERNEL || jobctl_on_host(p))
+		return false;	/* the host's terminal signalled the right group */
 	if (sig != SIGINT && sig != SIGQUIT && sig != SIGTSTP && sig != SIGWINCH)
 		return false;
 	/* The terminal signalled the host group: the guest session's
@@ -310,14 +311,35 @@ bool tty_signal_dropped(struct task *t, int sig, const siginfo_t *si)
 	return p->pgrp != fg;
 }
 
-/* The host path of t's controlling terminal, or NULL when it has none. */
+/*
+ * The host path of t's controlling terminal, or NULL when it has none. A
+ * session on the host has the host's (the relay's slave, or a guest pty it
+ * took with TIOCSCTTY); umk's own session, umk's terminal.
+ */
 const char *tty_of(struct task *t)
 {
-	if (!tty.active)
-		return "/dev/tty";
-	if (!kernel.init || t->proc->session != kernel.init->session)
+	static char path[32];
+	char stat[64], buf[512], *s;
+	unsigned long long nr;
+	unsigned maj, min;
+	FILE *f;
+
+	if (!jobctl_on_host(t->proc))
+		return tty.active ? NULL : "/dev/tty";
+	snprintf(stat, sizeof(stat), "/proc/%d/stat", t->host_tid);
+	if (!(f = fopen(stat, "re")))
 		return NULL;
-	return tty.slave;
+	s = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	/* After the comm: state ppid pgrp session tty_nr. */
+	if (!s || !(s = strrchr(buf, ')')) || sscanf(s + 2, "%*c %*d %*d %*d %llu", &nr) != 1)
+		return NULL;
+	maj = (unsigned)((nr >> 8) & 0xfff);
+	min = (unsigned)((nr & 0xff) | ((nr >> 12) & 0xfff00));
+	if (maj < 136 || maj > 143)	/* UNIX98_PTY_SLAVE_MAJOR...: only ptys */
+		return NULL;
+	snprintf(path, sizeof(path), "/dev/pts/%u", (maj - 136) * 256 + min);
+	return path;
 }
 
 /*

@@ -108,24 +108,22 @@ static pid_t start_holder(const char *prog, int *to, char *buf, size_t size)
 }
 
 /* The host parent of process pid (0 if it is gone). */
-static int host_ppid(int pid)
+/* The host process tracing pid (0 for none): umk, for every guest. */
+static int host_tracer(int pid)
 {
 	char path[64], line[512];
 	FILE *f;
-	int ppid = 0;
+	int tracer = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	f = fopen(path, "r");
 	if (!f)
 		return 0;
-	if (fgets(line, sizeof(line), f)) {
-		char *p = strrchr(line, ')');
-
-		if (p)
-			sscanf(p + 2, "%*c %d", &ppid);
-	}
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "TracerPid: %d", &tracer) == 1)
+			break;
 	fclose(f);
-	return ppid;
+	return tracer;
 }
 
 /* Every host process under umk: all its memory but the stack, vDSO and vvar
@@ -148,7 +146,7 @@ START_TEST(test_host_maps_memfd)
 		int pid = atoi(de->d_name);
 		bool after_image = false;
 
-		if (pid <= 0 || host_ppid(pid) != umk)
+		if (pid <= 0 || host_tracer(pid) != umk)
 			continue;
 		/* Whatever the guest's own flag says, the host's no_new_privs is
 		 * set and it holds no capability. */
@@ -214,7 +212,7 @@ START_TEST(test_fork_cow_resident)
 		struct stat st;
 		int pid = atoi(de->d_name);
 
-		if (pid <= 0 || host_ppid(pid) != umk)
+		if (pid <= 0 || host_tracer(pid) != umk)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/fd/4096", pid);
 		ck_assert_msg(stat(path, &st) == 0, "guest %d has no memfd at 4096", pid);

@@ -198,6 +198,35 @@ START_TEST(test_tty_ctrl_c_foreground_only)
 }
 END_TEST
 
+/* A background cat that reads the terminal stops with SIGTTIN; fg gives
+ * it the terminal, a line, Ctrl-D. (The shell sleeps meanwhile, so that
+ * the stop is reported before the next prompt whatever the timing.) */
+START_TEST(test_tty_ttin)
+{
+	static const struct step s[] = {
+		{ "cat & sleep 1\n", 2, 0 }, { "jobs\n", 3, 0 }, { "fg\n", 0, 0 },
+		{ "hello\n", 0, 300 }, { "\004", 4, 300 }, { "exit\n", 0, 0 }, { NULL, 0, 0 },
+	};
+
+	same_session(s);
+}
+END_TEST
+
+/* With stty tostop, a background write stops with SIGTTOU; without, it
+ * goes through. */
+START_TEST(test_tty_ttou)
+{
+	static const struct step s[] = {
+		{ "stty tostop\n", 2, 0 }, { "/bin/echo hi & sleep 1\n", 3, 0 },
+		{ "jobs\n", 4, 0 }, { "fg\n", 5, 0 },
+		{ "stty -tostop; /bin/echo x & wait\n", 6, 0 }, { "exit\n", 0, 0 },
+		{ NULL, 0, 0 },
+	};
+
+	same_session(s);
+}
+END_TEST
+
 /* A resize of the user's terminal reaches the guest as SIGWINCH. */
 START_TEST(test_tty_winch)
 {
@@ -326,6 +355,8 @@ Suite *suite_tty(void)
 	tcase_add_test(tc, test_tty_ctrl_c);
 	tcase_add_test(tc, test_tty_ctrl_z);
 	tcase_add_test(tc, test_tty_ctrl_c_foreground_only);
+	tcase_add_test(tc, test_tty_ttin);
+	tcase_add_test(tc, test_tty_ttou);
 	tcase_add_test(tc, test_tty_winch);
 	tcase_add_test(tc, test_tty_restored_after_sigterm);
 	tcase_add_test(tc, test_tty_guest_pty);

@@ -37,8 +37,17 @@ struct pid {
 	/* PIDTYPE_PID links threads (task.pid_node); the others link thread
 	 * groups (process.tgid_node, pgrp_node, session_node). */
 	struct list_head tasks[PIDTYPE_MAX];
-	/* As a session id: the guest's view of its terminal's foreground group
-	 * (a reference), until the terminal issue gives guests real groups. */
+	/* The host's number for the same identity: the host tid of the thread
+	 * it was made for. A guest process group or session that umk mirrors
+	 * on the host (see host_session) has this host pgid or sid. */
+	int host_nr;
+	/* As a session id: the session exists on the host too (the guests'
+	 * terminal session, or one a guest's setsid made), and its process
+	 * groups are mirrored there, so that the host's terminals signal the
+	 * right groups (tty.c). */
+	bool host_session;
+	/* As a session id: the foreground group TIOCSPGRP last set (a
+	 * reference); for sessions not on the host, umk's own record. */
 	struct pid *tty_pgrp;
 	struct upid numbers[];		/* level + 1 entries */
 };

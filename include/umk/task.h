@@ -175,6 +175,9 @@ struct process {
 	bool is_child_subreaper;
 	bool has_child_subreaper;
 	bool did_exec;			/* setpgid on a child after exec: EACCES */
+	/* Which of SIGTTIN/SIGTTOU the host ignores for this process (bits
+	 * JOBCTL_TTIN/TTOU): those the guest ignores or blocks (jobctl.c). */
+	unsigned host_ttsig;
 	pid_t host_tgid;		/* the host's tgid (the first leader's host tid) */
 	int dumpable;			/* what the guest sees through PR_GET_DUMPABLE */
 	uint64_t nofile_max;		/* the guest's hard RLIMIT_NOFILE (the host's is higher) */

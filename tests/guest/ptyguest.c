@@ -2,11 +2,15 @@
  * A guest pty: open /dev/ptmx, run a child on the slave as its controlling
  * terminal, and talk to it through the master: a line in cooked mode, the
  * interrupt character (SIGINT from the line discipline), a resize
- * (SIGWINCH). Prints what each side saw; run by tests/test_tty.c natively
- * and under umk.
+ * (SIGWINCH). Then a job-control session on a second pty: background
+ * reads and writes (SIGTTIN, SIGTTOU with TOSTOP) with the signals default,
+ * ignored or blocked, tcsetpgrp from the background and its errors, a
+ * foreground job, an orphaned group's read. Prints what each side saw; run
+ * by tests/test_tty.c natively and under umk.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -57,6 +61,174 @@ static void expect(int m, const char *want)
 			buf[0] = '\0';
 		}
 	}
+}
+
+/* ---- job control on a pty: background reads and writes, tcsetpgrp ---- */
+
+static int res = -1;	/* where the session's findings go */
+
+static void say(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (write(res, buf, (size_t)n) < 0)
+		_exit(9);
+}
+
+static const char *how(int st)
+{
+	static char b[64];
+
+	if (WIFSTOPPED(st))
+		snprintf(b, sizeof(b), "stopped by %s", sigabbrev_np(WSTOPSIG(st)));
+	else if (WIFSIGNALED(st))
+		snprintf(b, sizeof(b), "killed by %s", sigabbrev_np(WTERMSIG(st)));
+	else if (WEXITSTATUS(st) >= 100)
+		snprintf(b, sizeof(b), "failed with %s", strerrorname_np(WEXITSTATUS(st) - 100));
+	else
+		snprintf(b, sizeof(b), "exited %d", WEXITSTATUS(st));
+	return b;
+}
+
+enum { DFL, IGN, BLOCK };
+
+static void dispose(int sig, int mode)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	signal(sig, mode == IGN ? SIG_IGN : SIG_DFL);	/* not the session's */
+	if (mode == BLOCK)
+		sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/* Exit 0 on success, 100 + errno on failure. */
+static _Noreturn void result(long r)
+{
+	_exit(r < 0 ? 100 + errno : 0);
+}
+
+/* A background job of one process (its own group) doing op on s. */
+static void job(int s, const char *what, int sig, int mode, int op)
+{
+	int st;
+	pid_t g = fork();
+
+	if (g == 0) {
+		char c;
+
+		setpgid(0, 0);
+		dispose(sig, mode);
+		if (op == 0)
+			result(read(s, &c, 1));
+		if (op == 1)
+			result(write(s, "w", 1));
+		result(tcsetpgrp(s, getpgrp()));
+	}
+	setpgid(g, g);
+	waitpid(g, &st, WUNTRACED);
+	say("%s, %s %s: %s\n", what, sigabbrev_np(sig),
+	    mode == DFL ? "default" : mode == IGN ? "ignored" : "blocked", how(st));
+	if (WIFSTOPPED(st)) {
+		kill(g, SIGKILL);
+		waitpid(g, &st, 0);
+	}
+}
+
+static void jobctl_session(const char *name)
+{
+	struct termios tio;
+	int s, st, v;
+	pid_t g;
+
+	setsid();
+	s = open(name, O_RDWR);
+	if (s < 0 || ioctl(s, TIOCSCTTY, 0) < 0)
+		_exit(2);
+	/* The group and session numbers are the guest's own. */
+	say("foreground is my group: %s\n", tcgetpgrp(s) == getpgrp() ? "yes" : "no");
+	say("TIOCGSID is my session: %s\n",
+	    ioctl(s, TIOCGSID, &v) == 0 && v == getsid(0) ? "yes" : "no");
+	/* The shell's own setup: it ignores SIGTTOU to hand the terminal out. */
+	signal(SIGTTOU, SIG_IGN);
+
+	for (int mode = DFL; mode <= BLOCK; mode++)
+		job(s, "background read", SIGTTIN, mode, 0);
+	job(s, "background write, no TOSTOP", SIGTTOU, DFL, 1);
+	tcgetattr(s, &tio);
+	tio.c_lflag |= TOSTOP;
+	tcsetattr(s, TCSANOW, &tio);
+	for (int mode = DFL; mode <= BLOCK; mode++)
+		job(s, "background write, TOSTOP", SIGTTOU, mode, 1);
+	for (int mode = DFL; mode <= BLOCK; mode++)
+		job(s, "background tcsetpgrp", SIGTTOU, mode, 2);
+	/* The last one took the terminal: the foreground is its group (gone
+	 * now), and a shell takes it back with SIGTTOU ignored. */
+	say("take the terminal back: %s\n", tcsetpgrp(s, getpgrp()) == 0 ? "ok" : strerror(errno));
+
+	/* A foreground job: tcsetpgrp to it, it reads, gets the terminal's line. */
+	if ((g = fork()) == 0) {
+		char line[32] = "";
+
+		setpgid(0, 0);
+		while (tcgetpgrp(s) != getpgrp())
+			usleep(1000);
+		say("the job sees itself in the foreground\n");
+		if (read(s, line, sizeof(line) - 1) > 0)
+			say("foreground job read: %s", line);
+		_exit(0);
+	}
+	setpgid(g, g);
+	v = tcsetpgrp(s, g);
+	say("tcsetpgrp to the job: %s, ", v == 0 ? "ok" : strerror(errno));
+	say("tcgetpgrp names it: %s\n", tcgetpgrp(s) == g ? "yes" : "no");
+	waitpid(g, &st, 0);
+	say("foreground job: %s\n", how(st));
+	tcsetpgrp(s, getpgrp());
+
+	/* tcsetpgrp's own errors. */
+	errno = 0;
+	v = tcsetpgrp(s, 99999);
+	say("tcsetpgrp to no group: %s\n", v ? strerrorname_np(errno) : "ok");
+	v = tcsetpgrp(s, 1);
+	say("tcsetpgrp to a group of another session: %s\n", v ? strerrorname_np(errno) : "ok");
+	v = -5;
+	v = ioctl(s, TIOCSPGRP, &v);
+	say("TIOCSPGRP -5: %s\n", v ? strerrorname_np(errno) : "ok");
+
+	/* An orphaned group: its reads fail with EIO, it is not stopped. */
+	if ((g = fork()) == 0) {
+		int p[2];
+		pid_t h;
+
+		setpgid(0, 0);
+		if (pipe(p) < 0)
+			_exit(3);
+		if ((h = fork()) == 0) {
+			char c;
+
+			close(p[1]);
+			read(p[0], &c, 1);	/* until g is gone */
+			while (getppid() == g)
+				usleep(1000);
+			errno = 0;
+			v = (int)read(s, &c, 1);
+			say("orphaned group's background read: %s\n",
+			    v < 0 ? strerrorname_np(errno) : "succeeded");
+			_exit(0);
+		}
+		_exit(0);	/* closes p[1]: h goes on */
+	}
+	waitpid(g, &st, 0);
+	/* h is pid 1's now; give it time to report. */
+	usleep(300 * 1000);
+	_exit(0);
 }
 
 int main(void)
@@ -115,5 +287,45 @@ int main(void)
 	waitpid(c, &st, 0);
 	printf("child: %s %d\n", WIFEXITED(st) ? "exited" : "killed",
 	       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+
+	/* A second pty, a job-control session on it. */
+	{
+		int m2 = posix_openpt(O_RDWR | O_NOCTTY), p[2];
+		char buf[4096];
+		size_t len = 0;
+		ssize_t n;
+
+		if (m2 < 0 || grantpt(m2) || unlockpt(m2) || !(name = ptsname(m2)) || pipe(p))
+			return 1;
+		fflush(stdout);
+		if ((c = fork()) == 0) {
+			close(p[0]);
+			res = p[1];
+			jobctl_session(name);
+		}
+		close(p[1]);
+		/* The foreground job's line, once it is in the foreground. */
+		for (;;) {
+			struct pollfd pf = { .fd = p[0], .events = POLLIN };
+
+			if (poll(&pf, 1, 5000) <= 0)
+				break;
+			n = read(p[0], buf + len, sizeof(buf) - 1 - len);
+			if (n <= 0)
+				break;
+			len += (size_t)n;
+			buf[len] = '\0';
+			if (strstr(buf, "sees itself in the foreground\n") && !strstr(buf, "job read")) {
+				if (write(m2, "line\n", 5) != 5)
+					return 1;
+			}
+		}
+		fputs(buf, stdout);
+		waitpid(c, &st, 0);
+		/* The orphan was pid 1's: reap it. */
+		while (waitpid(-1, &st, 0) > 0)
+			;
+		printf("job-control session: %s\n", how(st));
+	}
 	return 0;
 }

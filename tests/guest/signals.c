@@ -3361,8 +3361,11 @@ static void sec_orphan(void)
 	close(p[1]);
 	xwait(c, &st, 0);
 	printf("session leader: %s\n", status_str(st));
-	n = read(p[0], buf, sizeof(buf) - 1);
-	printf("the orphaned stopped child got: %s\n", n > 0 ? buf : "nothing");
+	/* Until d exits (EOF): its handlers' writes may come apart. */
+	for (size_t len = 0; len < sizeof(buf) - 1 &&
+			     (n = read(p[0], buf + len, sizeof(buf) - 1 - len)) > 0;)
+		len += (size_t)n;
+	printf("the orphaned stopped child got: %s\n", buf[0] ? buf : "nothing");
 	close(p[0]);
 	/* It is pid 1's child now: reap it. */
 	while (waitpid(-1, &st, 0) > 0)

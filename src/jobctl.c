@@ -1,0 +1,320 @@
+/*
+ * Job control on the host.
+ *
+ * A terminal's line discipline acts on host process groups: it signals the
+ * foreground group for Ctrl-C and Ctrl-Z, and it stops a background group
+ * that reads (SIGTTIN) or writes with TOSTOP (SIGTTOU), or fails the call
+ * with EIO when the group is orphaned or the reader ignores SIGTTIN. For
+ * those verdicts to be the guests', the host must have the guests' shape:
+ *
+ *  - Sessions. The guests' terminal session (the relay's, tty.c) and every
+ *    session a guest's setsid makes are host sessions too ("on the host",
+ *    pid.host_session). Their process groups are mirrored: a setpgid umk
+ *    allows runs on the host as well, in the caller (the target is the
+ *    caller or its child, and a guest's host parent is its guest parent, see
+ *    fork.c), with host numbers. A guest pid's host number (pid.host_nr) is
+ *    the host tid it was made for, so a group keeps its host pgid after its
+ *    leader is gone, as on Linux. Guests of umk's own session (no relay)
+ *    stay in umk's host group, and umk keeps their terminal state itself.
+ *  - Orphaned groups. The host decides them from real parents, so a
+ *    guest's host parent is its guest parent, and the first guest is a
+ *    host child subreaper (orphans come back to it, as to pid 1).
+ *  - SIGTTIN and SIGTTOU. Linux makes exceptions for a reader or writer that
+ *    ignores or blocks them; the host sees only its own dispositions, so it
+ *    ignores these two signals exactly when the guest ignores or blocks them
+ *    (after any emulated syscall that changed that, an injected
+ *    rt_sigaction). The mask is per thread on Linux and the host disposition
+ *    per process: "blocked" here means blocked by every thread.
+ *
+ * What the host then sends (SIGTTIN to a background reader's group, SIGINT
+ * to the foreground group) reaches umk at each guest's delivery stop as a
+ * signal from the kernel, and becomes the guest's own.
+ *
+ * The terminal ioctls that carry process-group and session numbers are
+ * translated both ways; in a session not on the host, umk answers them from
+ * its own record.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include "umk/arch.h"
+#include "umk/inject.h"
+#include "umk/jobctl.h"
+#include "umk/seccomp.h"
+#include "umk/signal.h"
+#include "umk/syscall.h"
+#include "umk/uaccess.h"
+#include "umk/umk.h"
+
+/* --- SIGTTIN/SIGTTOU on the host ----------------------------------------- */
+
+static const int tt_sigs[2] = { SIGTTIN, SIGTTOU };	/* JOBCTL_TTIN, JOBCTL_TTOU */
+
+unsigned jobctl_initial_ttsig(uint64_t blocked, uint64_t ignored)
+{
+	unsigned bits = 0;
+
+	for (int i = 0; i < 2; i++)
+		if ((blocked | ignored) & sigbit(tt_sigs[i]))
+			bits |= 1u << i;
+	return bits;
+}
+
+static unsigned ttsig_wanted(struct process *p)
+{
+	unsigned want = 0;
+
+	for (int i = 0; i < 2; i++) {
+		int s = tt_sigs[i];
+		bool ign = p->sighand->action[s - 1].handler == KSIG_IGN;
+
+		if (!ign) {
+			struct task *th;
+
+			ign = true;
+			list_for_each_entry(th, &p->threads, thread_node)
+				if (th->state != TASK_DEAD && !(th->blocked & sigbit(s))) {
+					ign = false;
+					break;
+				}
+		}
+		if (ign)
+			want |= 1u << i;
+	}
+	return want;
+}
+
+void jobctl_sync_signals(struct task *t)
+{
+	struct process *p = t->proc;
+	unsigned diff;
+
+	if (!p->sighand || !(diff = ttsig_wanted(p) ^ p->host_ttsig))
+		return;
+	if (!t->inj.active)
+		inject_begin(t);
+	for (int i = 0; i < 2 && !t->inj.dead; i++) {
+		struct arch_sigaction ka = { 0 };
+		uint64_t sp = arch_stack_pointer(&t->sys.regs) - ARCH_RED_ZONE, addr;
+		unsigned bit = 1u << i;
+
+		if (!(diff & bit))
+			continue;
+		ka.handler = (p->host_ttsig & bit) ? 0 : KSIG_IGN;	/* SIG_DFL or SIG_IGN */
+		if (push_to_guest_stack(t, &sp, &ka, sizeof(ka), &addr))
+			return;
+		if (inject_syscall(t, SYS_rt_sigaction, (uint64_t)tt_sigs[i], addr, 0, 8, 0, 0) == 0)
+			p->host_ttsig ^= bit;
+	}
+}
+
+/* --- host numbers ---------------------------------------------------------- */
+
+struct by_host {
+	int nr;
+	bool sid;
+	struct pid *found;
+};
+
+static int by_host_fn(struct task *t, void *arg)
+{
+	struct by_host *b = arg;
+	struct process *p = t->proc;
+	struct pid *fg;
+
+	if (!jobctl_on_host(p))
+		return 0;
+	if (b->sid) {
+		if (p->session->host_nr == b->nr)
+			b->found = p->session;
+		return b->found != NULL;
+	}
+	/* The foreground group may have no member left (the terminal keeps
+	 * it, and so does umk's record). */
+	fg = p->session->tty_pgrp;
+	if (p->pgrp->host_nr == b->nr)
+		b->found = p->pgrp;
+	else if (fg && fg->host_nr == b->nr)
+		b->found = fg;
+	return b->found != NULL;
+}
+
+struct pid *jobctl_by_host(int nr, bool sid)
+{
+	struct by_host b = { nr, sid, NULL };
+
+	if (nr <= 0)
+		return NULL;
+	for_each_task(by_host_fn, &b);
+	return b.found;
+}
+
+/* --- terminal ioctls ------------------------------------------------------- */
+
+/* umk's own record of a session not on the host: what tcsetpgrp chose, by
+ * default the caller's group (a shell must not think it is in the background). */
+static struct pid *recorded_fg(struct process *p)
+{
+	struct pid *fg = p->session->tty_pgrp;
+
+	return fg && pid_process(fg, PIDTYPE_PGID) ? fg : p->pgrp;
+}
+
+/* A host pgid or sid the terminal reported, in t's numbers. */
+static pid_t from_host(struct task *t, int v, bool sid)
+{
+	struct pid_namespace *ns = task_active_pid_ns(t);
+	struct pid *g = jobctl_by_host(v, sid);
+
+	if (g)
+		return pid_nr_ns(g, ns);
+	if (jobctl_on_host(t->proc))
+		return 0;	/* a group the caller cannot see, as pid_vnr */
+	return pid_nr_ns(sid ? t->proc->session : recorded_fg(t->proc), ns);
+}
+
+/* No such host pid (above any pid_max): the host's "no such group". */
+#define NO_HOST_PGRP 0x7fffffff
+
+static void tty_ioctl_exit(struct task *t, struct sysc *sc)
+{
+	uint32_t cmd = (uint32_t)sc->orig_args[1];
+	struct pid *pg = (struct pid *)(uintptr_t)sc->u.data[1];
+	int v;
+
+	if (cmd == TIOCSPGRP) {
+		if (sc->ret == -ESRCH && sc->u.data[2])
+			sc->ret = (long)sc->u.data[2];	/* umk's verdict on the group */
+		if (sc->ret == 0 && pg) {
+			put_pid(t->proc->session->tty_pgrp);
+			t->proc->session->tty_pgrp = get_pid(pg);
+		}
+		put_pid(pg);
+		return;
+	}
+	if (sc->ret != 0)
+		return;	/* not a terminal, bad fd... as the host said */
+	if (copy_from_guest(t, &v, sc->orig_args[2], sizeof(v)))
+		return;
+	v = from_host(t, v, cmd == TIOCGSID);
+	copy_to_guest(t, sc->orig_args[2], &v, sizeof(v));
+}
+
+/* tcsetpgrp in a session on the host: the host's, with the host's pgid. */
+static long tiocspgrp_host(struct task *t, struct sysc *sc)
+{
+	struct pid *pg = NULL;
+	int32_t pgid, host = NO_HOST_PGRP;
+	uint64_t sp = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE, addr;
+	long verdict = 0;
+
+	/* The host checks the terminal first (and stops a background caller
+	 * with SIGTTOU): a bad pointer or a negative number goes to it as is. */
+	if (copy_from_guest(t, &pgid, sc->args[2], sizeof(pgid)) || pgid < 0)
+		return SYSC_NATIVE;
+	pg = find_pid_ns(pgid, task_active_pid_ns(t));
+	if (!pid_process(pg, PIDTYPE_PGID))
+		verdict = -ESRCH;
+	else if (pid_process(pg, PIDTYPE_PGID)->session != t->proc->session)
+		verdict = -EPERM;
+	else
+		host = pg->host_nr;
+	if (push_to_guest_stack(t, &sp, &host, sizeof(host), &addr))
+		return -EFAULT;
+	sc->args[2] = addr;
+	sc->args_dirty = true;
+	sc->u.data[1] = verdict ? 0 : (uint64_t)(uintptr_t)get_pid(pg);
+	sc->u.data[2] = (uint64_t)verdict;
+	sc->on_exit = tty_ioctl_exit;
+	return SYSC_NATIVE;
+}
+
+/* tcsetpgrp in a session umk keeps: the host checks the terminal (its
+ * TIOCGPGRP, reading into a buffer of umk's), umk records the group. */
+static void tiocspgrp_kept_exit(struct task *t, struct sysc *sc)
+{
+	struct pid *pg = find_pid_ns((pid_t)sc->u.data[0], task_active_pid_ns(t));
+	struct process *g = pid_process(pg, PIDTYPE_PGID);
+
+	if (sc->ret != 0)
+		return;
+	if (!g) {
+		sc->ret = -ESRCH;
+	} else if (g->session != t->proc->session) {
+		sc->ret = -EPERM;
+	} else {
+		put_pid(t->proc->session->tty_pgrp);
+		t->proc->session->tty_pgrp = get_pid(pg);
+	}
+}
+
+long jobctl_tty_ioctl(struct task *t, struct sysc *sc)
+{
+	uint32_t cmd = (uint32_t)sc->args[1];
+	int32_t pgid;
+
+	switch (cmd) {
+	case TIOCGPGRP:
+	case TIOCGSID:
+		sc->on_exit = tty_ioctl_exit;
+		return SYSC_NATIVE;
+	case TIOCSPGRP:
+		if (jobctl_on_host(t->proc))
+			return tiocspgrp_host(t, sc);
+		if (copy_from_guest(t, &pgid, sc->args[2], sizeof(pgid)))
+			return -EFAULT;
+		if (pgid < 0)
+			return -EINVAL;
+		sc->u.data[0] = (uint64_t)pgid;
+		sc->args[1] = TIOCGPGRP;
+		sc->args[2] = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE - 16;
+		sc->args_dirty = true;
+		sc->on_exit = tiocspgrp_kept_exit;
+		return SYSC_NATIVE;
+	}
+	return -EINVAL;
+}
+
+/* --- setpgid ------------------------------------------------------------- */
+
+static void setpgid_exit(struct task *t, struct sysc *sc)
+{
+	(void)t;
+	/* umk's state has changed already; the host agrees unless the child
+	 * exec'd in between (then it keeps its group there, as it would on
+	 * Linux had the exec come first). */
+	sc->ret = 0;
+}
+
+long jobctl_setpgid_host(struct task *t, struct sysc *sc, struct process *p, struct pid *pgrp)
+{
+	if (!jobctl_on_host(t->proc))
+		return 0;
+	sc->args[0] = (uint64_t)p->host_tgid;
+	sc->args[1] = (uint64_t)pgrp->host_nr;
+	sc->args_dirty = true;
+	sc->on_exit = setpgid_exit;
+	return SYSC_NATIVE;
+}
+
+/* --- /proc ------------------------------------------------------------------ */
+
+void jobctl_stat_tty(struct task *reader, struct process *p, unsigned long long host_tty_nr,
+		     unsigned long long host_tpgid, int *tty_nr, int *tpgid)
+{
+	*tty_nr = (int)host_tty_nr;
+	if (!host_tty_nr) {
+		*tpgid = -1;
+		return;
+	}
+	if (jobctl_on_host(p)) {
+		struct pid *g = jobctl_by_host((int)host_tpgid, false);
+
+		*tpgid = g ? pid_nr_ns(g, task_active_pid_ns(reader)) : 0;
+		return;
+	}
+	*tpgid = pid_nr_ns(recorded_fg(p), task_active_pid_ns(reader));
+}
