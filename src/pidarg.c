@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <sys/resource.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <signal.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <linux/sockios.h>
+#include "umk/fs.h"
 #include "umk/handlers.h"
 #include "umk/jobctl.h"
 #include "umk/pidfd.h"
@@ -209,15 +211,76 @@ long sys_timer_create(struct task *t, struct sysc *sc)
 	return arg_copy(t, sc, 1, &ev, sizeof(ev));
 }
 
-/* F_GETOWN returns a host pid: give the guest its own number back. */
+/* No host pid is this (above any pid_max). */
+#define NO_HOST_PID 0x7fffffff
+
+/*
+ * An owner for SIGIO/SIGURG (F_SETOWN, FIOSETOWN, SIOCSPGRP): a process, or
+ * with a negative number a process group, which the host signals itself. A
+ * group must be one the host has, a group of a session on the host
+ * (jobctl.c); the groups of umk's own session are not (EINVAL).
+ */
+static long owner_to_host(struct task *t, int who, int *host)
+{
+	struct pid_namespace *ns = task_active_pid_ns(t);
+
+	if (who == 0) {
+		*host = 0;
+	} else if (who > 0) {
+		struct task *o = find_task_ns(who, ns);
+
+		/* None: one the host has not either, so that its own errors
+		 * (EBADF, ENOTTY) come first, as on Linux. */
+		*host = o ? o->proc->host_tgid : NO_HOST_PID;
+	} else {
+		struct pid *pg = who == INT_MIN ? NULL : find_pid_ns(-who, ns);
+		struct process *g = pid_process(pg, PIDTYPE_PGID);
+
+		if (!pg)
+			*host = -NO_HOST_PID;
+		else if (!g || !jobctl_on_host(g))
+			return -EINVAL;
+		else
+			*host = -pg->host_nr;
+	}
+	return 0;
+}
+
+/* The owner the host reports, in t's numbers (0: none, or not visible). */
+static int owner_from_host(struct task *t, int host)
+{
+	struct pid_namespace *ns = task_active_pid_ns(t);
+
+	if (host > 0) {
+		struct task *o = task_by_host(host);
+
+		return o ? task_tgid_nr_ns(o, ns) : 0;
+	}
+	if (host < 0 && host != INT_MIN) {
+		struct pid *pg = jobctl_by_host(-host, false);
+
+		return pg ? -pid_nr_ns(pg, ns) : 0;
+	}
+	return 0;
+}
+
+/* F_GETOWN returns a host pid or -pgid: give the guest its own number back. */
 static void getown_exit(struct task *t, struct sysc *sc)
 {
-	struct task *o;
+	if (sc->ret == 0 || sc->ret == -EBADF)
+		return;	/* no owner, or its only error (a group is negative too) */
+	sc->ret = owner_from_host(t, (int)sc->ret);
+}
 
-	if (sc->ret <= 0)
-		return;	/* an error, no owner, or a process group (never set by guests) */
-	o = task_by_host((pid_t)sc->ret);
-	sc->ret = o ? task_tgid_nr_ns(o, task_active_pid_ns(t)) : 0;
+/* FIOGETOWN/SIOCGPGRP store it through the pointer. */
+static void fiogetown_exit(struct task *t, struct sysc *sc)
+{
+	int v;
+
+	if (sc->ret == 0 && !copy_from_guest(t, &v, sc->orig_args[2], sizeof(v))) {
+		v = owner_from_host(t, v);
+		copy_to_guest(t, sc->orig_args[2], &v, sizeof(v));
+	}
 }
 
 /* F_SETOWN(pid or -pgid), F_GETOWN, F_SETOWN_EX, F_GETOWN_EX. */
@@ -234,16 +297,11 @@ long sys_fcntl(struct task *t, struct sysc *sc)
 		return SYSC_NATIVE;	/* trapped only under --trace=all */
 	switch (cmd) {
 	case F_SETOWN: {
-		int pid = (int)sc->args[2];
+		int host;
 
-		if (pid == 0)
-			return SYSC_NATIVE;
-		if (pid < 0)
-			return -EINVAL;	/* process-group owners need mirrored groups (terminal issue) */
-		o = find_task_ns(pid, task_active_pid_ns(t));
-		if (!o)
-			return -ESRCH;
-		sc->args[2] = (uint64_t)o->proc->host_tgid;
+		if ((r = (int)owner_to_host(t, (int)sc->args[2], &host)))
+			return r;
+		sc->args[2] = (uint64_t)(int64_t)host;
 		sc->args_dirty = true;
 		return SYSC_NATIVE;
 	}
@@ -255,8 +313,16 @@ long sys_fcntl(struct task *t, struct sysc *sc)
 			return -EFAULT;
 		if (ex.pid == 0 && ex.type != F_OWNER_PGRP)
 			return SYSC_NATIVE;
-		if (ex.type == F_OWNER_PGRP)
-			return -EINVAL;
+		if (ex.type == F_OWNER_PGRP) {
+			int host;
+
+			if (ex.pid < 0)
+				return -ESRCH;	/* find_vpid of a negative number */
+			if ((r = (int)owner_to_host(t, -ex.pid, &host)))
+				return r;
+			ex.pid = -host;
+			return arg_copy(t, sc, 2, &ex, sizeof(ex));
+		}
 		if (ex.type != F_OWNER_TID && ex.type != F_OWNER_PID)
 			return -EINVAL;
 		o = find_task_ns(ex.pid, task_active_pid_ns(t));
@@ -265,19 +331,19 @@ long sys_fcntl(struct task *t, struct sysc *sc)
 		ex.pid = ex.type == F_OWNER_TID ? o->host_tid : o->proc->host_tgid;
 		return arg_copy(t, sc, 2, &ex, sizeof(ex));
 	case F_GETOWN_EX: {
-		/* Run it on umk's side of the fd: the result needs translating anyway. */
-		char path[64];
-		int fd;
+		/* Run it on umk's copy of the guest's file (the owner is the
+		 * open file's): the result needs translating anyway. */
+		int fd = guest_fd_get(t, (int)sc->args[0]);
 
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->host_tid, (int)sc->args[0]);
-		fd = open(path, O_PATH | O_CLOEXEC);
 		if (fd < 0)
 			return -EBADF;
 		r = fcntl(fd, F_GETOWN_EX, &ex);
 		close(fd);
 		if (r < 0)
 			return -errno;
-		if (ex.pid) {
+		if (ex.pid && ex.type == F_OWNER_PGRP) {
+			ex.pid = -owner_from_host(t, -ex.pid);
+		} else if (ex.pid) {
 			o = task_by_host(ex.pid);
 			ex.pid = o ? (ex.type == F_OWNER_TID ? task_pid_vnr(o)
 							     : task_tgid_vnr(o)) : 0;
@@ -299,7 +365,19 @@ long sys_ioctl(struct task *t, struct sysc *sc)
 	case TIOCGSID:
 	case TIOCSPGRP:
 		return jobctl_tty_ioctl(t, sc);	/* guest numbers both ways */
-	default:	/* FIOSETOWN, SIOCSPGRP, FIOGETOWN, SIOCGPGRP: need real groups */
-		return -EINVAL;
+	case FIOSETOWN:
+	case SIOCSPGRP: {
+		int who, host;
+		long r;
+
+		if (copy_from_guest(t, &who, sc->args[2], sizeof(who)))
+			return -EFAULT;
+		if ((r = owner_to_host(t, who, &host)))
+			return r;
+		return arg_copy(t, sc, 2, &host, sizeof(host));
+	}
+	default:	/* FIOGETOWN, SIOCGPGRP */
+		sc->on_exit = fiogetown_exit;
+		return SYSC_NATIVE;
 	}
 }

@@ -5,7 +5,8 @@
  * (SIGWINCH). Then a job-control session on a second pty: background
  * reads and writes (SIGTTIN, SIGTTOU with TOSTOP) with the signals default,
  * ignored or blocked, tcsetpgrp from the background and its errors, a
- * foreground job, an orphaned group's read. Prints what each side saw; run
+ * foreground job, SIGIO to a process group, an orphaned group's read,
+ * the leader's exit. Prints what each side saw; run
  * by tests/test_tty.c natively and under umk.
  */
 #define _GNU_SOURCE
@@ -20,6 +21,9 @@
 #include <termios.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 static volatile sig_atomic_t got_int, got_winch;
@@ -141,6 +145,21 @@ static void job(int s, const char *what, int sig, int mode, int op)
 	}
 }
 
+static volatile sig_atomic_t got_io;
+
+static void on_io(int sig)
+{
+	(void)sig;
+	got_io = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	say("the foreground job got SIGHUP when the leader exited\n");
+	_exit(0);
+}
+
 static void jobctl_session(const char *name)
 {
 	struct termios tio;
@@ -179,15 +198,16 @@ static void jobctl_session(const char *name)
 		setpgid(0, 0);
 		while (tcgetpgrp(s) != getpgrp())
 			usleep(1000);
+		usleep(100 * 1000);	/* after its parent's report */
 		say("the job sees itself in the foreground\n");
 		if (read(s, line, sizeof(line) - 1) > 0)
 			say("foreground job read: %s", line);
 		_exit(0);
 	}
 	setpgid(g, g);
-	v = tcsetpgrp(s, g);
-	say("tcsetpgrp to the job: %s, ", v == 0 ? "ok" : strerror(errno));
-	say("tcgetpgrp names it: %s\n", tcgetpgrp(s) == g ? "yes" : "no");
+	v = tcsetpgrp(s, g) == 0 ? 0 : errno;
+	say("tcsetpgrp to the job: %s, tcgetpgrp names it: %s\n", v ? strerror(v) : "ok",
+	    tcgetpgrp(s) == g ? "yes" : "no");
 	waitpid(g, &st, 0);
 	say("foreground job: %s\n", how(st));
 	tcsetpgrp(s, getpgrp());
@@ -202,32 +222,94 @@ static void jobctl_session(const char *name)
 	v = ioctl(s, TIOCSPGRP, &v);
 	say("TIOCSPGRP -5: %s\n", v ? strerrorname_np(errno) : "ok");
 
-	/* An orphaned group: its reads fail with EIO, it is not stopped. */
-	if ((g = fork()) == 0) {
-		int p[2];
-		pid_t h;
+	/* SIGIO to a process group: an owner only a host group can be. */
+	{
+		struct f_owner_ex ex = { 0 };
+		int pp[2];
 
-		setpgid(0, 0);
-		if (pipe(p) < 0)
+		signal(SIGIO, on_io);
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, pp) < 0)
 			_exit(3);
-		if ((h = fork()) == 0) {
-			char c;
-
-			close(p[1]);
-			read(p[0], &c, 1);	/* until g is gone */
-			while (getppid() == g)
-				usleep(1000);
-			errno = 0;
-			v = (int)read(s, &c, 1);
-			say("orphaned group's background read: %s\n",
-			    v < 0 ? strerrorname_np(errno) : "succeeded");
-			_exit(0);
-		}
-		_exit(0);	/* closes p[1]: h goes on */
+		v = fcntl(pp[0], F_SETOWN, -getpgrp());
+		say("F_SETOWN to my group: %s\n", v ? strerrorname_np(errno) : "ok");
+		fcntl(pp[0], F_GETOWN_EX, &ex);
+		say("F_GETOWN_EX: %s, %s\n", ex.type == F_OWNER_PGRP ? "a group" : "not a group",
+		    ex.pid == getpgrp() ? "mine" : "another");
+		fcntl(pp[0], F_SETFL, O_ASYNC | O_NONBLOCK);
+		if (write(pp[1], "x", 1) != 1)
+			_exit(3);
+		for (int i = 0; i < 1000 && !got_io; i++)
+			usleep(1000);
+		say("SIGIO to my group: %s\n", got_io ? "yes" : "no");
+		v = 0;
+		ioctl(pp[0], FIOGETOWN, &v);
+		say("FIOGETOWN: %s\n", v == -getpgrp() ? "minus my group" : "another");
+		v = -99999;
+		v = ioctl(pp[0], FIOSETOWN, &v);
+		say("FIOSETOWN to no group: %s\n", v ? strerrorname_np(errno) : "ok");
+		signal(SIGIO, SIG_IGN);
+		close(pp[0]);
+		close(pp[1]);
 	}
-	waitpid(g, &st, 0);
-	/* h is pid 1's now; give it time to report. */
-	usleep(300 * 1000);
+
+	/* An orphaned group: its reads fail with EIO, it is not stopped. */
+	{
+		int done[2];
+		char c;
+
+		if (pipe(done) < 0)
+			_exit(3);
+		if ((g = fork()) == 0) {
+			int p[2];
+			pid_t h;
+
+			setpgid(0, 0);
+			if (pipe(p) < 0)
+				_exit(3);
+			if ((h = fork()) == 0) {
+				close(p[1]);
+				read(p[0], &c, 1);	/* until g is gone */
+				while (getppid() == g)
+					usleep(1000);
+				errno = 0;
+				v = (int)read(s, &c, 1);
+				say("orphaned group's background read: %s\n",
+				    v < 0 ? strerrorname_np(errno) : "succeeded");
+				_exit(0);	/* closes done[1]: the leader goes on */
+			}
+			_exit(0);	/* closes p[1]: h goes on */
+		}
+		close(done[1]);
+		waitpid(g, &st, 0);
+		/* h is pid 1's now: wait for its report. */
+		read(done[0], &c, 1);
+		close(done[0]);
+	}
+
+	/* The leader's exit: a pty's foreground group gets SIGHUP. */
+	{
+		int sync[2];
+		char c;
+
+		if (pipe(sync) < 0)
+			_exit(3);
+		if ((g = fork()) == 0) {
+			setpgid(0, 0);
+			signal(SIGHUP, on_hup);
+			while (tcgetpgrp(s) != getpgrp())
+				usleep(1000);
+			if (write(sync[1], "r", 1) != 1)
+				_exit(3);
+			alarm(5);
+			for (;;)
+				pause();
+		}
+		setpgid(g, g);
+		tcsetpgrp(s, g);
+		close(sync[1]);
+		if (read(sync[0], &c, 1) != 1)
+			_exit(3);
+	}
 	_exit(0);
 }
 
