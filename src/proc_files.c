@@ -67,9 +67,12 @@ static int host_stat(pid_t tid, unsigned long long v[50])
 	return 0;
 }
 
+static int host_stat(pid_t tid, unsigned long long v[50]);
+
 static char task_state(const struct task *t)
 {
 	const struct process *p = t->proc;
+	unsigned long long h[50];
 
 	if (p->state != PROC_ALIVE)
 		return 'Z';
@@ -77,6 +80,10 @@ static char task_state(const struct task *t)
 		return 'T';
 	if (t->state == TASK_SLEEPING || t->state == TASK_SLEEPING_NATIVE)
 		return 'S';
+	/* Running on the host: in a native call it may sleep there. */
+	if (t->state == TASK_RUNNING && host_stat(t->host_tid, h) == 0 &&
+	    (h[0] == 'S' || h[0] == 'D'))
+		return (char)h[0];
 	return 'R';	/* running, or in a syscall umk is serving */
 }
 
@@ -157,6 +164,7 @@ static void gen_status(FILE *f, struct task *reader, struct task *t)
 	struct process *p = t->proc;
 	const struct cred *c = &t->cred;
 	static const char *const names[] = { ['R'] = "R (running)", ['S'] = "S (sleeping)",
+					     ['D'] = "D (disk sleep)",
 					     ['T'] = "T (stopped)", ['Z'] = "Z (zombie)" };
 	struct mem_usage u;
 

@@ -115,8 +115,10 @@ const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	E(clone3, clone3, "pu"), E(wait4, wait4, "dpwp"), E(waitid, waitid, "ddpwp"),
 	T(set_tid_address, set_tid_address, "p"), T(unshare, unshare, "c"),
 	E(getpid, getpid, ""), E(getppid, getppid, ""), E(gettid, gettid, ""),
-	E(getpgid, getpgid, "d"), E(setpgid, setpgid, "dd"), E(getpgrp, getpgrp, ""),
-	E(getsid, getsid, "d"), E(setsid, setsid, ""),
+	E(getpgid, getpgid, "d"),
+	EN(setpgid, setpgid, "dd", "umk's tree; also on the host in a session there (jobctl.c)"),
+	E(getpgrp, getpgrp, ""), E(getsid, getsid, "d"),
+	EN(setsid, setsid, "", "umk's tree; also on the host, whose session then mirrors it"),
 	E(getuid, getuid, ""), E(geteuid, geteuid, ""), E(getgid, getgid, ""),
 	E(getegid, getegid, ""), E(getresuid, getresuid, "ppp"),
 	E(getresgid, getresgid, "ppp"), E(getgroups, getgroups, "dp"),
@@ -140,8 +142,8 @@ const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 	T(move_pages, pid_arg0, "dupppx"), T(ioprio_set, ioprio_set, "ddx"),
 	T(ioprio_get, ioprio_get, "dd"), T(kcmp, kcmp, "ddduu"),
 	T(pidfd_open, pidfd_open, "dx"),
-	TN(fcntl, fcntl, "idx", "F_SETOWN/F_GETOWN(_EX) translated; every other command native"),
-	TN(ioctl, ioctl, "ixp", "TIOC[GS]PGRP, TIOCGSID, FIO/SIOC owner translated; others native"),
+	TN(fcntl, fcntl, "idx", "F_SETOWN/F_GETOWN(_EX) owners (pids, mirrored groups) translated; others native"),
+	TN(ioctl, ioctl, "ixp", "TIOC[GS]PGRP, TIOCGSID, FIO/SIOC owners translated; others native"),
 
 	/* Paths: walked by umk on the guest's mount table (namei.c). Opens run
 	 * natively beneath the mount's descriptor; the rest umk runs itself on
