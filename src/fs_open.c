@@ -134,7 +134,8 @@ static long open_magic_path(struct task *t, const struct nameidata *nd, uint64_t
  * what terminals need (tty.c): /dev/tty is the opener's controlling
  * terminal (the guests' pty when umk relays one, else umk's own, which the
  * guests share); a new pty's slave gets its name in the guest's /dev/pts;
- * a slave opens only while a guest holds its master.
+ * a slave opens only while a guest holds its master, and becomes the
+ * controlling terminal of a session leader that has none.
  */
 static long open_guest_device(struct task *t, const char *host, uint64_t flags)
 {
@@ -150,6 +151,8 @@ static long open_guest_device(struct task *t, const char *host, uint64_t flags)
 	r = open_device(t, host, flags);
 	if (r >= 0 && !strcmp(host, "/dev/ptmx"))
 		tty_pts_made(t, (int)r);
+	else if (r >= 0 && !strncmp(host, "/dev/pts/", 9) && !(flags & O_NOCTTY))
+		tty_open_acquire(t, (int)r);
 	return r;
 }
 

@@ -190,6 +190,12 @@ static void mark_subreaper_subtree(struct process *p)
 	}
 }
 
+static void subreaper_exit(struct task *t, struct sysc *sc)
+{
+	(void)t;
+	sc->ret = 0;	/* umk's state has it; the host cannot refuse */
+}
+
 /*
  * prctl: the options that concern umk's state are emulated; PR_SET_DUMPABLE
  * is kept from the host (a non-dumpable guest would lock umk out of its
@@ -206,7 +212,13 @@ long sys_prctl(struct task *t, struct sysc *sc)
 		p->is_child_subreaper = a2 != 0;
 		if (a2)
 			mark_subreaper_subtree(p);
-		return 0;
+		/* The host's too, so that host orphans go where the guest's go
+		 * (their groups' orphaned state is the terminal's, jobctl.c);
+		 * but the first guest stays one, as pid 1 reaps anyway. */
+		if (p == kernel.init)
+			return 0;
+		sc->on_exit = subreaper_exit;
+		return SYSC_NATIVE;
 	case PR_GET_CHILD_SUBREAPER:
 		v = p->is_child_subreaper;
 		return copy_to_guest(t, a2, &v, sizeof(v));

@@ -33,6 +33,7 @@
 #include <sys/syscall.h>
 #include <dirent.h>
 #include "umk/fs.h"
+#include "umk/inject.h"
 #include "umk/jobctl.h"
 #include "umk/mount.h"
 #include "umk/loop.h"
@@ -359,6 +360,21 @@ void tty_pts_made(struct task *t, int guest_fd)
 	if (ioctl(fd, TIOCGPTN, &n) == 0)
 		pts_name(n);
 	close(fd);
+}
+
+/*
+ * A pty slave the guest opened without O_NOCTTY becomes the controlling
+ * terminal of a session leader that has none, if no session has it (Linux's
+ * tty_open). umk opened it, so the guest takes it itself: TIOCSCTTY, which
+ * makes exactly those checks (EPERM otherwise, ignored here).
+ */
+void tty_open_acquire(struct task *t, int guest_fd)
+{
+	struct process *p = t->proc;
+
+	if (!jobctl_on_host(p) || p->session != p->tgid || tty_of(t))
+		return;
+	inject_syscall(t, SYS_ioctl, (uint64_t)guest_fd, TIOCSCTTY, 0, 0, 0, 0);
 }
 
 static bool holds_master(pid_t host_pid, unsigned want)

@@ -22,6 +22,8 @@ bool tty_active(void);
 const char *tty_of(struct task *t);
 /* A guest opened /dev/ptmx (its guest_fd): its slave appears in /dev/pts. */
 void tty_pts_made(struct task *t, int guest_fd);
+/* A guest opened a pty slave (its guest_fd) without O_NOCTTY. */
+void tty_open_acquire(struct task *t, int guest_fd);
 /* May a guest open this host /dev/pts/N (a guest holds its master)? */
 bool tty_pts_guests(struct task *t, const char *host);
 /* A keyboard signal for a guest outside the foreground group: drop it. */

@@ -167,7 +167,13 @@ static void jobctl_session(const char *name)
 	pid_t g;
 
 	setsid();
+	/* A session leader with no terminal takes the first pty slave it opens
+	 * without O_NOCTTY. */
+	s = open(name, O_RDWR | O_NOCTTY);
+	say("opened with O_NOCTTY, it is my terminal: %s\n", tcgetsid(s) == getpid() ? "yes" : "no");
+	close(s);
 	s = open(name, O_RDWR);
+	say("opened without, it is my terminal: %s\n", tcgetsid(s) == getpid() ? "yes" : "no");
 	if (s < 0 || ioctl(s, TIOCSCTTY, 0) < 0)
 		_exit(2);
 	/* The group and session numbers are the guest's own. */
