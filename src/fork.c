@@ -7,7 +7,7 @@
  *  - makes the host parent the guest's (the caller, or with CLONE_PARENT its
  *    parent), so that the host's process groups and sessions have the
  *    guests' shape: the terminal decides orphaned groups from real parents
- *    (tty.c). The host exit signal is always SIGCHLD, which every guest
+ *    (jobctl.c). The host exit signal is always SIGCHLD, which every guest
  *    ignores on the host: once umk, the tracer, has reaped a child, its
  *    host parent releases it at once (wait_task_zombie's EXIT_TRACE path),
  *    and no host SIGCHLD reaches a guest (umk sends the guest's own);

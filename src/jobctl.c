@@ -43,6 +43,7 @@
 #include "umk/arch.h"
 #include "umk/inject.h"
 #include "umk/jobctl.h"
+#include "umk/mm.h"
 #include "umk/seccomp.h"
 #include "umk/signal.h"
 #include "umk/syscall.h"
@@ -94,6 +95,8 @@ void jobctl_sync_signals(struct task *t)
 
 	if (!p->sighand || !(diff = ttsig_wanted(p) ^ p->host_ttsig))
 		return;
+	if (!t->mm || !t->mm->window)
+		return;	/* no stub to run it from yet (before the first exec) */
 	if (!t->inj.active)
 		inject_begin(t);
 	for (int i = 0; i < 2 && !t->inj.dead; i++) {

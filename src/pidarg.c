@@ -224,8 +224,8 @@ static long owner_to_host(struct task *t, int who, int *host)
 {
 	struct pid_namespace *ns = task_active_pid_ns(t);
 
-	if (who == 0) {
-		*host = 0;
+	if (who == 0 || who == INT_MIN) {
+		*host = who;	/* the host's own answer (INT_MIN: EINVAL) */
 	} else if (who > 0) {
 		struct task *o = find_task_ns(who, ns);
 
@@ -233,7 +233,7 @@ static long owner_to_host(struct task *t, int who, int *host)
 		 * (EBADF, ENOTTY) come first, as on Linux. */
 		*host = o ? o->proc->host_tgid : NO_HOST_PID;
 	} else {
-		struct pid *pg = who == INT_MIN ? NULL : find_pid_ns(-who, ns);
+		struct pid *pg = find_pid_ns(-who, ns);
 		struct process *g = pid_process(pg, PIDTYPE_PGID);
 
 		if (!pg)

@@ -67,8 +67,6 @@ static int host_stat(pid_t tid, unsigned long long v[50])
 	return 0;
 }
 
-static int host_stat(pid_t tid, unsigned long long v[50]);
-
 static char task_state(const struct task *t)
 {
 	const struct process *p = t->proc;
@@ -131,7 +129,6 @@ static void gen_stat(FILE *f, struct task *reader, struct task *t, bool thread)
 	struct mem_usage u;
 	const struct mm_bounds *b = t->mm && p->state == PROC_ALIVE ? &t->mm->bounds : NULL;
 	pid_t ppid = p->parent ? process_tgid_nr_ns(p->parent, ns) : 0;
-
 	int tty_nr, tpgid;
 
 	host_stat(t->host_tid, h);

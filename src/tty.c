@@ -5,15 +5,13 @@
  * included; not after SIGKILL).
  *
  * The first guest is, on the host, the leader of a new session whose
- * controlling terminal is the pty's slave, and every guest of its session
- * shares its host process group (a guest's setsid makes a host session
- * too). Keystrokes reach the pty's line discipline, which signals the pty's
- * foreground group: on the host, every guest of the session. Those signals
- * (SIGINT, SIGQUIT, SIGTSTP, SIGWINCH, with si_code SI_KERNEL) are umk's
- * to place: a guest outside the guest session's foreground process group
- * (the one TIOCSPGRP chose) drops them, so Ctrl-C and Ctrl-Z reach the
- * foreground job only (tty_signal_dropped). umk's own SIGWINCH copies the
- * window size to the pty, whose line discipline then signals the guests.
+ * controlling terminal is the pty's slave; the guests' process groups are
+ * host ones there (jobctl.c). Keystrokes reach the pty's line discipline,
+ * which signals the pty's foreground group: the guests' foreground job.
+ * umk's own SIGWINCH copies the window size to the pty, whose line
+ * discipline then signals the guests. Without the relay the guests share
+ * umk's host group and terminal, and umk drops a keyboard signal for a
+ * guest outside its session's foreground group (tty_signal_dropped).
  *
  * No keystroke reaches a host process outside the guests: in raw mode the
  * user's terminal sends umk bytes, not signals.
@@ -291,9 +289,10 @@ void tty_drain(void)
 }
 
 /*
- * A keyboard signal a terminal sent to a host process group (every guest of
- * a guest session shares one): the guest session's foreground process group
- * takes it, the others drop it. True: drop.
+ * A keyboard signal a terminal sent to umk's host process group, which the
+ * guests of umk's own session share: the guest session's foreground process
+ * group takes it, the others drop it. True: drop. (A session on the host
+ * has real groups: the terminal chose the right one.)
  */
 bool tty_signal_dropped(struct task *t, int sig, const siginfo_t *si)
 {

@@ -44,7 +44,7 @@ struct pid {
 	/* As a session id: the session exists on the host too (the guests'
 	 * terminal session, or one a guest's setsid made), and its process
 	 * groups are mirrored there, so that the host's terminals signal the
-	 * right groups (tty.c). */
+	 * right groups (jobctl.c). */
 	bool host_session;
 	/* As a session id: the foreground group TIOCSPGRP last set (a
 	 * reference); for sessions not on the host, umk's own record. */
