@@ -20,11 +20,11 @@
  *    guest's host parent is its guest parent, and the first guest is a
  *    host child subreaper (orphans come back to it, as to pid 1).
  *  - SIGTTIN and SIGTTOU. Linux makes exceptions for a reader or writer that
- *    ignores or blocks them; the host sees only its own dispositions, so it
- *    ignores these two signals exactly when the guest ignores or blocks them
- *    (after any emulated syscall that changed that, an injected
- *    rt_sigaction). The mask is per thread on Linux and the host disposition
- *    per process: "blocked" here means blocked by every thread.
+ *    ignores or blocks them; the host sees only its own mask and
+ *    dispositions, so the host blocks these two signals in a thread exactly
+ *    when the guest ignores them or that thread blocks them (set with
+ *    PTRACE_SETSIGMASK after any emulated syscall that changed it; nothing
+ *    else ever sends a guest a host SIGTTIN or SIGTTOU).
  *
  * What the host then sends (SIGTTIN to a background reader's group, SIGINT
  * to the foreground group) reaches umk at each guest's delivery stop as a
@@ -39,11 +39,10 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include "umk/arch.h"
-#include "umk/inject.h"
 #include "umk/jobctl.h"
-#include "umk/mm.h"
 #include "umk/seccomp.h"
 #include "umk/signal.h"
 #include "umk/syscall.h"
@@ -52,66 +51,39 @@
 
 /* --- SIGTTIN/SIGTTOU on the host ----------------------------------------- */
 
-static const int tt_sigs[2] = { SIGTTIN, SIGTTOU };	/* JOBCTL_TTIN, JOBCTL_TTOU */
+#define TT_MASK (sigbit(SIGTTIN) | sigbit(SIGTTOU))
 
-unsigned jobctl_initial_ttsig(uint64_t blocked, uint64_t ignored)
+uint64_t jobctl_initial_mask(uint64_t blocked, uint64_t ignored)
 {
-	unsigned bits = 0;
-
-	for (int i = 0; i < 2; i++)
-		if ((blocked | ignored) & sigbit(tt_sigs[i]))
-			bits |= 1u << i;
-	return bits;
+	return (blocked | ignored) & TT_MASK;
 }
 
-static unsigned ttsig_wanted(struct process *p)
+/* What t's host mask must be: the two signals where the guest ignores or
+ * blocks them (Linux's is_ignored(): the caller's mask or its handler). */
+static uint64_t tt_wanted(struct task *t)
 {
-	unsigned want = 0;
+	uint64_t want = t->blocked & TT_MASK;
 
-	for (int i = 0; i < 2; i++) {
-		int s = tt_sigs[i];
-		bool ign = p->sighand->action[s - 1].handler == KSIG_IGN;
-
-		if (!ign) {
-			struct task *th;
-
-			ign = true;
-			list_for_each_entry(th, &p->threads, thread_node)
-				if (th->state != TASK_DEAD && !(th->blocked & sigbit(s))) {
-					ign = false;
-					break;
-				}
-		}
-		if (ign)
-			want |= 1u << i;
-	}
+	for (int s = SIGTTIN; s <= SIGTTOU; s++)
+		if (t->proc->sighand->action[s - 1].handler == KSIG_IGN)
+			want |= sigbit(s);
 	return want;
 }
 
+/*
+ * PTRACE_SETSIGMASK changes a stopped thread's mask without a stop of its
+ * own. Only at the end of an emulated syscall (no sleep with a temporary
+ * mask in flight, whose restore would undo it). Another thread of the
+ * process learns of a new SIG_IGN at its own next emulated syscall.
+ */
 void jobctl_sync_signals(struct task *t)
 {
-	struct process *p = t->proc;
-	unsigned diff;
+	uint64_t want;
 
-	if (!p->sighand || !(diff = ttsig_wanted(p) ^ p->host_ttsig))
+	if (!t->proc->sighand || (want = tt_wanted(t)) == t->host_blocked)
 		return;
-	if (!t->mm || !t->mm->window)
-		return;	/* no stub to run it from yet (before the first exec) */
-	if (!t->inj.active)
-		inject_begin(t);
-	for (int i = 0; i < 2 && !t->inj.dead; i++) {
-		struct arch_sigaction ka = { 0 };
-		uint64_t sp = arch_stack_pointer(&t->sys.regs) - ARCH_RED_ZONE, addr;
-		unsigned bit = 1u << i;
-
-		if (!(diff & bit))
-			continue;
-		ka.handler = (p->host_ttsig & bit) ? 0 : KSIG_IGN;	/* SIG_DFL or SIG_IGN */
-		if (push_to_guest_stack(t, &sp, &ka, sizeof(ka), &addr))
-			return;
-		if (inject_syscall(t, SYS_rt_sigaction, (uint64_t)tt_sigs[i], addr, 0, 8, 0, 0) == 0)
-			p->host_ttsig ^= bit;
-	}
+	if (ptrace(PTRACE_SETSIGMASK, t->host_tid, sizeof(want), &want) == 0)
+		t->host_blocked = want;
 }
 
 /* --- host numbers ---------------------------------------------------------- */

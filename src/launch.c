@@ -120,7 +120,7 @@ static _Noreturn void child(int sync_fd, int err_fd, const char *path, char *con
 	 * guest's own mask and dispositions are umk's (signal.c). Except:
 	 *  - SIGCHLD is ignored, so that a guest, host parent of its guest
 	 *    children, releases each at once when umk has reaped it (fork.c);
-	 *  - SIGTTIN and SIGTTOU are ignored where the guest ignores or blocks
+	 *  - SIGTTIN and SIGTTOU are blocked where the guest ignores or blocks
 	 *    them, for the terminal's verdicts (jobctl.c).
 	 * The first guest is a host child subreaper: orphans come back to it,
 	 * as to pid 1, and their groups keep a parent in the session. */
@@ -128,20 +128,17 @@ static _Noreturn void child(int sync_fd, int err_fd, const char *path, char *con
 	for (int s = 1; s <= 64; s++) {
 		/* Raw: glibc's sigaction refuses its own 32 and 33. */
 		uint64_t ka[4] = { 0, 0, 0, 0 };	/* SIG_DFL */
-		unsigned tt = jobctl_initial_ttsig(kernel.init_blocked, kernel.init_ignored);
 
-		if (s == SIGCHLD || (s == SIGTTIN && (tt & JOBCTL_TTIN)) ||
-		    (s == SIGTTOU && (tt & JOBCTL_TTOU)))
+		if (s == SIGCHLD)
 			ka[0] = 1;	/* SIG_IGN */
 		if (s != SIGKILL && s != SIGSTOP)
 			syscall(SYS_rt_sigaction, s, ka, NULL, 8);
 	}
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	{
-		sigset_t none;
+		uint64_t tt = jobctl_initial_mask(kernel.init_blocked, kernel.init_ignored);
 
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &tt, NULL, 8);
 	}
 	if ((r = tty_child()) < 0) {
 		errno = -r;

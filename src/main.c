@@ -405,7 +405,7 @@ static int cmd_run(int argc, char **argv)
 		t->state = TASK_RUNNING;
 		/* As the launch child left the host (launch.c): on the relay, the
 		 * first guest's session is a host session of its own. */
-		t->proc->host_ttsig = jobctl_initial_ttsig(kernel.init_blocked, kernel.init_ignored);
+		t->host_blocked = jobctl_initial_mask(kernel.init_blocked, kernel.init_ignored);
 		t->proc->session->host_session = tty_active();
 	}
 	tty_start();

@@ -122,8 +122,7 @@ static void run_handler(struct task *t)
 
 	/* The guest may now ignore or block SIGTTIN/SIGTTOU where the host
 	 * does not, or the reverse: the host's terminal must know. */
-	if (ret != SYSC_NATIVE && ret != SYSC_SLEEP && !sc->sigreturn && !sc->exec_done &&
-	    !t->inj.dead)
+	if (ret != SYSC_NATIVE && ret != SYSC_SLEEP && !sc->exec_done && !t->inj.dead)
 		jobctl_sync_signals(t);
 
 	/* Injections ran: the thread now sits at the stub's marker stop, which

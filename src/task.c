@@ -290,6 +290,7 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	t = task_alloc(host_tid, pid);
 	t->cred = creator->cred;
 	t->creator = creator;
+	t->host_blocked = creator->host_blocked;	/* the host copies the mask too */
 	memcpy(t->comm, creator->comm, sizeof(t->comm));
 	t->no_new_privs = creator->no_new_privs;
 	if (flags & CLONE_FS) {
@@ -325,7 +326,6 @@ struct task *task_create(struct task *creator, pid_t host_tid, unsigned long fla
 	list_add_tail(&p->sibling, &parent->children);
 	p->has_child_subreaper = cp->has_child_subreaper || cp->is_child_subreaper;
 	p->dumpable = cp->dumpable;
-	p->host_ttsig = cp->host_ttsig;	/* the host copies dispositions too */
 	p->nofile_max = cp->nofile_max;
 	memcpy(p->comm, cp->comm, sizeof(p->comm));
 	p->personality = cp->personality;

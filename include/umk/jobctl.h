@@ -11,9 +11,6 @@
 #include "pid.h"
 #include "task.h"
 
-#define JOBCTL_TTIN 1u
-#define JOBCTL_TTOU 2u
-
 /* Is p's session also a host session, its process groups host ones? */
 static inline bool jobctl_on_host(const struct process *p)
 {
@@ -24,12 +21,12 @@ static inline bool jobctl_on_host(const struct process *p)
  * NULL when none is. */
 struct pid *jobctl_by_host(int nr, bool sid);
 
-/* After an emulated syscall: give the host the guest's SIGTTIN/SIGTTOU
- * ignore state, which decides background terminal I/O (see jobctl.c). */
+/* After an emulated syscall: give the host t's SIGTTIN/SIGTTOU ignore
+ * state, which decides background terminal I/O (see jobctl.c). */
 void jobctl_sync_signals(struct task *t);
 
-/* The launch child's host ignore bits for the first guest. */
-unsigned jobctl_initial_ttsig(uint64_t blocked, uint64_t ignored);
+/* The first guest's host mask (the launch child sets it). */
+uint64_t jobctl_initial_mask(uint64_t blocked, uint64_t ignored);
 
 /* TIOCGPGRP, TIOCSPGRP and TIOCGSID in guest numbers. */
 long jobctl_tty_ioctl(struct task *t, struct sysc *sc);

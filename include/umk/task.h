@@ -175,9 +175,6 @@ struct process {
 	bool is_child_subreaper;
 	bool has_child_subreaper;
 	bool did_exec;			/* setpgid on a child after exec: EACCES */
-	/* Which of SIGTTIN/SIGTTOU the host ignores for this process (bits
-	 * JOBCTL_TTIN/TTOU): those the guest ignores or blocks (jobctl.c). */
-	unsigned host_ttsig;
 	pid_t host_tgid;		/* the host's tgid (the first leader's host tid) */
 	int dumpable;			/* what the guest sees through PR_GET_DUMPABLE */
 	uint64_t nofile_max;		/* the guest's hard RLIMIT_NOFILE (the host's is higher) */
@@ -217,6 +214,9 @@ struct task {
 
 	/* Signals (signal.c). */
 	struct sigpending pending;
+	/* The host's mask of this thread: SIGTTIN/SIGTTOU where the guest
+	 * ignores or blocks them, nothing else (jobctl.c). */
+	uint64_t host_blocked;
 	uint64_t blocked;
 	uint64_t real_blocked;		/* sigtimedwait: the mask while it sleeps */
 	uint64_t saved_sigmask;		/* sigsuspend, ppoll: restored after delivery */
