@@ -2,8 +2,9 @@
  * Thread and process death, reparenting, zombies and wait — as Linux's
  * kernel/exit.c (do_exit → exit_notify → forget_original_parent; do_wait).
  *
- * The host tells umk when each guest thread dies (umk is the host parent and
- * tracer of all of them, so it reaps every host zombie at once); the guest's
+ * The host tells umk when each guest thread dies (umk is the tracer of all
+ * of them; its wait reaps each, and the host parent, which ignores SIGCHLD
+ * on the host, releases it at once, see fork.c); the guest's
  * view of the death — a zombie its guest parent can wait for, or a process
  * auto-reaped because that parent ignores SIGCHLD — is kept here.
  */
