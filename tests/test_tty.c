@@ -103,6 +103,7 @@ struct step {
 	const char *keys;
 	int prompts;
 	int pause_ms;	/* before sending (a command must be running) */
+	unsigned short rows, cols;	/* first resize the terminal to this */
 };
 
 static void run_steps(struct pty_run *p, const struct step *s)
@@ -111,6 +112,11 @@ static void run_steps(struct pty_run *p, const struct step *s)
 	for (; s->keys; s++) {
 		if (s->pause_ms)
 			usleep((useconds_t)s->pause_ms * 1000);
+		if (s->rows) {
+			struct winsize ws = { .ws_row = s->rows, .ws_col = s->cols };
+
+			ck_assert_int_eq(ioctl(p->fd, TIOCSWINSZ, &ws), 0);
+		}
 		ck_assert_int_eq(write(p->fd, s->keys, strlen(s->keys)), (ssize_t)strlen(s->keys));
 		if (s->prompts)
 			pty_read(p, "$ ", s->prompts, 0, 10000);
@@ -221,6 +227,20 @@ START_TEST(test_tty_ttou)
 		{ "jobs\n", 4, 0 }, { "fg\n", 5, 0 },
 		{ "stty -tostop; /bin/echo x & wait\n", 6, 0 }, { "exit\n", 0, 0 },
 		{ NULL, 0, 0 },
+	};
+
+	same_session(s);
+}
+END_TEST
+
+/* busybox less and vi draw, redraw after a resize, and quit (the same
+ * screen updates as natively). */
+START_TEST(test_tty_less_vi)
+{
+	static const struct step s[] = {
+		{ "less /etc/passwd\n", 0, 0, 0, 0 }, { "", 0, 300, 10, 40 }, { "q", 2, 0, 0, 0 },
+		{ "vi /etc/hostname\n", 0, 0, 0, 0 }, { "", 0, 300, 30, 100 },
+		{ ":q\n", 3, 0, 0, 0 }, { "exit\n", 0, 0, 0, 0 }, { NULL, 0, 0, 0, 0 },
 	};
 
 	same_session(s);
@@ -357,6 +377,7 @@ Suite *suite_tty(void)
 	tcase_add_test(tc, test_tty_ctrl_c_foreground_only);
 	tcase_add_test(tc, test_tty_ttin);
 	tcase_add_test(tc, test_tty_ttou);
+	tcase_add_test(tc, test_tty_less_vi);
 	tcase_add_test(tc, test_tty_winch);
 	tcase_add_test(tc, test_tty_restored_after_sigterm);
 	tcase_add_test(tc, test_tty_guest_pty);
