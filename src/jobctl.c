@@ -239,10 +239,10 @@ long jobctl_tty_ioctl(struct task *t, struct sysc *sc)
 	case TIOCSPGRP:
 		if (jobctl_on_host(t->proc))
 			return tiocspgrp_host(t, sc);
-		if (copy_from_guest(t, &pgid, sc->args[2], sizeof(pgid)))
-			return -EFAULT;
-		if (pgid < 0)
-			return -EINVAL;
+		/* A bad pointer or number: the host's errors, in its order
+		 * (ENOTTY for what is not a terminal comes first). */
+		if (copy_from_guest(t, &pgid, sc->args[2], sizeof(pgid)) || pgid < 0)
+			return SYSC_NATIVE;
 		sc->u.data[0] = (uint64_t)pgid;
 		sc->args[1] = TIOCGPGRP;
 		sc->args[2] = arch_stack_pointer(&sc->regs) - ARCH_RED_ZONE - 16;

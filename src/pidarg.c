@@ -371,7 +371,7 @@ long sys_ioctl(struct task *t, struct sysc *sc)
 		long r;
 
 		if (copy_from_guest(t, &who, sc->args[2], sizeof(who)))
-			return -EFAULT;
+			return SYSC_NATIVE;	/* the host's EFAULT, or its ENOTTY first */
 		if ((r = owner_to_host(t, who, &host)))
 			return r;
 		return arg_copy(t, sc, 2, &host, sizeof(host));

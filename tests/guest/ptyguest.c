@@ -376,6 +376,24 @@ int main(void)
 	printf("child: %s %d\n", WIFEXITED(st) ? "exited" : "killed",
 	       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 
+	/* Group ioctls on what is not a terminal or socket: ENOTTY first. */
+	{
+		int pp[2], neg = -5;
+
+		if (pipe(pp) < 0)
+			return 1;
+		printf("TIOCSPGRP on a pipe, bad pointer: %s\n",
+		       ioctl(pp[0], TIOCSPGRP, (void *)8) ? strerrorname_np(errno) : "ok");
+		printf("TIOCSPGRP on a pipe, -5: %s\n",
+		       ioctl(pp[0], TIOCSPGRP, &neg) ? strerrorname_np(errno) : "ok");
+		printf("FIOSETOWN on a pipe, bad pointer: %s\n",
+		       ioctl(pp[0], FIOSETOWN, (void *)8) ? strerrorname_np(errno) : "ok");
+		printf("TIOCSPGRP on the master, bad pointer: %s\n",
+		       ioctl(m, TIOCSPGRP, (void *)8) ? strerrorname_np(errno) : "ok");
+		close(pp[0]);
+		close(pp[1]);
+	}
+
 	/* A second pty, a job-control session on it. */
 	{
 		int m2 = posix_openpt(O_RDWR | O_NOCTTY), p[2];
