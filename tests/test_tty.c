@@ -307,6 +307,39 @@ START_TEST(test_tty_restored_after_sigterm)
 }
 END_TEST
 
+/* The user's terminal hangs up (its master closes) while a job runs: the
+ * shell dies of SIGHUP natively; umk exits with 128 + SIGHUP, the guests'
+ * status as umk reports it, at once. */
+START_TEST(test_tty_hangup)
+{
+	const char *nargv[8], *uargv[10];
+	static struct pty_run p;
+	int st[2];
+
+	if (!harness_is_root())
+		return;
+	native_argv(nargv);
+	umk_argv(uargv);
+	for (int k = 0; k < 2; k++) {
+		long t0;
+
+		pty_start(&p, k ? uargv : nargv);
+		pty_read(&p, "$ ", 1, 0, 10000);
+		ck_assert_int_eq(write(p.fd, "sleep 100\n", 10), 10);
+		pty_read(&p, NULL, 0, 300, 1000);
+		close(p.fd);
+		t0 = now_ms();
+		for (int i = 0; i < 100 && waitpid(p.pid, &st[k], WNOHANG) == 0; i++)
+			usleep(50 * 1000);
+		ck_assert_msg(now_ms() - t0 < 5000, "%s did not end at the hangup",
+			      k ? "umk" : "the native shell");
+	}
+	ck_assert_msg(WIFSIGNALED(st[0]) && WTERMSIG(st[0]) == SIGHUP, "native: status %#x", st[0]);
+	ck_assert_msg(WIFEXITED(st[1]) && WEXITSTATUS(st[1]) == 128 + SIGHUP, "umk: status %#x",
+		      st[1]);
+}
+END_TEST
+
 /* A guest's own pty: /dev/ptmx, the slave as a child's controlling
  * terminal, a line, the interrupt character, a resize. Natively the chroot
  * gets the host's /dev (rbind, in a mount namespace of its own). */
@@ -380,6 +413,7 @@ Suite *suite_tty(void)
 	tcase_add_test(tc, test_tty_less_vi);
 	tcase_add_test(tc, test_tty_winch);
 	tcase_add_test(tc, test_tty_restored_after_sigterm);
+	tcase_add_test(tc, test_tty_hangup);
 	tcase_add_test(tc, test_tty_guest_pty);
 	tcase_add_test(tc, test_tty_none);
 	tcase_set_timeout(tc, 60);
