@@ -182,8 +182,9 @@ START_TEST(test_tty_ctrl_z)
 	static const struct step s[] = {
 		{ "sleep 100\n", 0, 0 }, { "\032", 2, 300 }, { "jobs\n", 3, 0 },
 		/* One line, so that the job's end is reported before the
-		 * prompt, whatever the timing. */
-		{ "bg\n", 4, 0 }, { "kill %1; wait %1; echo rc=$?\n", 5, 0 },
+		 * prompt, whatever the timing; the sleep lets the job die
+		 * before wait starts (else ash says "Terminated" there). */
+		{ "bg\n", 4, 0 }, { "kill %1; sleep 1; wait %1; echo rc=$?\n", 5, 0 },
 		{ "exit\n", 0, 0 }, { NULL, 0, 0 },
 	};
 

@@ -414,7 +414,9 @@ int main(void)
 		for (;;) {
 			struct pollfd pf = { .fd = p[0], .events = POLLIN };
 
-			if (poll(&pf, 1, 5000) <= 0)
+			/* Until every writer is gone; a long silence (a loaded
+			 * machine) is not the end. */
+			if (poll(&pf, 1, 20000) <= 0)
 				break;
 			n = read(p[0], buf + len, sizeof(buf) - 1 - len);
 			if (n <= 0)
